@@ -1,0 +1,27 @@
+"""The web app: rules REST API and health (later also the chat widget)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from bot.config import Settings
+from bot.web import errors
+from bot.web.routes import certificates, dates, health
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the FastAPI app for ``settings``."""
+    app = FastAPI(
+        title="安芸高田市 電子証明書案内 API",
+        description=(
+            "Expiry and eligibility rules of the My Number Card's electronic certificates "
+            "(shared/RULES.md) and Japanese date understanding."
+        ),
+        version="1.0.0",
+    )
+    app.state.settings = settings
+    errors.install(app)
+    app.include_router(health.router)
+    app.include_router(certificates.router)
+    app.include_router(dates.router)
+    return app
