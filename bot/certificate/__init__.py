@@ -4,7 +4,13 @@ Pure and typed: takes and returns ``datetime.date`` values and small enums; impo
 nothing from Rasa, FastAPI or LINE.
 """
 
-from bot.certificate.assessment import Assessment, assess, validate
+from bot.certificate.assessment import (
+    Assessment,
+    assess,
+    validate,
+    validate_birthdate,
+    validate_issued_on,
+)
 from bot.certificate.calendar import (
     age_on,
     birthday_in,
@@ -58,4 +64,6 @@ __all__ = [
     "revoked_certificates",
     "signing_certificate_eligible",
     "validate",
+    "validate_birthdate",
+    "validate_issued_on",
 ]

@@ -86,19 +86,9 @@ def _check_range(field: Field, value: date) -> None:
         )
 
 
-def validate(
-    birthdate: date,
-    issued_on: date,
-    today: date,
-    application_received_on: date | None = None,
-) -> None:
-    """Raise ``InvalidAssessmentInput`` for dates no real card can have.
-
-    Checks, in order: supported range, birthdate not after today, card issued after
-    the card system began (2016-01), not before birth, and not after today.
-    """
+def validate_birthdate(birthdate: date, today: date) -> None:
+    """Raise ``InvalidAssessmentInput`` for a birthdate no resident can have."""
     _check_range("birthdate", birthdate)
-    _check_range("issued_on", issued_on)
     _check_range("today", today)
     if birthdate > today:
         raise InvalidAssessmentInput(
@@ -107,13 +97,12 @@ def validate(
             f"birthdate {birthdate.isoformat()} is after today {today.isoformat()}",
             "生年月日が未来の日付になっています。もう一度ご確認ください。",
         )
-    if issued_on < birthdate:
-        raise InvalidAssessmentInput(
-            "issued_on",
-            "before_birth",
-            f"issued_on {issued_on.isoformat()} is before birthdate {birthdate.isoformat()}",
-            "カードの発行日が生年月日より前になっています。もう一度ご確認ください。",
-        )
+
+
+def validate_issued_on(issued_on: date, today: date) -> None:
+    """Raise ``InvalidAssessmentInput`` for a card issuance date no card can have."""
+    _check_range("issued_on", issued_on)
+    _check_range("today", today)
     if issued_on < policy.CARD_SYSTEM_START:
         raise InvalidAssessmentInput(
             "issued_on",
@@ -130,6 +119,30 @@ def validate(
             f"issued_on {issued_on.isoformat()} is after today {today.isoformat()}",
             "カードの発行日が今日より後の日付になっています。もう一度ご確認ください。",
         )
+
+
+def validate(
+    birthdate: date,
+    issued_on: date,
+    today: date,
+    application_received_on: date | None = None,
+) -> None:
+    """Raise ``InvalidAssessmentInput`` for dates no real card can have.
+
+    Checks, in order: supported range, birthdate not after today, card issued after
+    birth, after the card system began (2016-01), and not after today.
+    """
+    _check_range("birthdate", birthdate)
+    _check_range("issued_on", issued_on)
+    validate_birthdate(birthdate, today)
+    if issued_on < birthdate:
+        raise InvalidAssessmentInput(
+            "issued_on",
+            "before_birth",
+            f"issued_on {issued_on.isoformat()} is before birthdate {birthdate.isoformat()}",
+            "カードの発行日が生年月日より前になっています。もう一度ご確認ください。",
+        )
+    validate_issued_on(issued_on, today)
     if application_received_on is not None:
         _check_range("application_received_on", application_received_on)
         if (

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from bot.certificate import InvalidAssessmentInput, assess
 from bot.certificate.explanation import explain
+from bot.clock import today_in
 from bot.web.errors import error_item, error_response
 from bot.web.models import AssessmentRequest, AssessmentResponse, ErrorResponse
 
 router = APIRouter(prefix="/api/v1/certificates", tags=["certificates"])
-
-
-def today_in(timezone: str) -> date:
-    """Return today's calendar date in ``timezone`` (RULES.md D1: JST)."""
-    return datetime.now(ZoneInfo(timezone)).date()
 
 
 @router.post(
