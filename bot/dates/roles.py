@@ -1,0 +1,99 @@
+"""Which date a resident means: their birthdate or their card's issuance date.
+
+A pure guess from the words next to a date in the message; ``None`` when the words
+do not say. The conversation asks for one date at a time, so ``None`` is the common
+case and the form decides by the slot it asked for.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Literal
+
+from bot.dates.parser import DateSpan
+
+Role = Literal["birth", "issue"]
+
+# Cue words within a short window around the date (Japanese, with common kana spellings).
+_BIRTH_BEFORE = re.compile(
+    r"(生年月日|誕生日|たんじょうび|生まれ|うまれ)[^。、,.!?！？\n]{0,6}$"
+)
+_BIRTH_AFTER = re.compile(r"^[^。、,.!?！？\n]{0,3}(生まれ|うまれ|生|誕生)")
+_ISSUE_BEFORE = re.compile(
+    r"(発行|交付|作成|取得|更新|受け取|受取|作った|作りました|もらった|発行日)[^。、,.!?！？\n]{0,8}$"
+)
+_ISSUE_AFTER = re.compile(
+    r"^[^。、,.!?！？\n]{0,4}(発行|交付|作成|取得|更新|に作|につく|に受け取|受取|にもら|にとっ|に取っ|作っ|作り)"
+)
+
+WINDOW = 16  # characters looked at on each side of the date
+
+
+def date_role(text: str, span: DateSpan) -> Role | None:
+    """Return the role of ``span`` in ``text`` from the cue words beside it."""
+    before = text[max(0, span.start - WINDOW) : span.start]
+    after = text[span.end : span.end + WINDOW]
+    # The words right after a date bind closer than those before it
+    # (「昭和60年4月3日生まれで、令和3年6月10日に発行」).
+    if _BIRTH_AFTER.search(after):
+        return "birth"
+    if _ISSUE_AFTER.search(after):
+        return "issue"
+    if _BIRTH_BEFORE.search(before):
+        return "birth"
+    if _ISSUE_BEFORE.search(before):
+        return "issue"
+    return None
+
+
+BIRTH_SLOT = "birth_date"
+ISSUE_SLOT = "issue_date"
+
+# No My Number Card application was received before this day (RULES.md R7 data), so
+# an earlier date can only be a birthdate.
+_FIRST_POSSIBLE_ISSUE = date(2015, 10, 5)
+
+
+def assign_dates(
+    dates: list[tuple[date, Role | None]],
+    requested_slot: str | None,
+    birth_known: bool,
+) -> dict[str, date]:
+    """Decide which slot each date of one message fills.
+
+    Args:
+        dates: the message's dates with the role their cue words gave, in text order.
+        requested_slot: the slot the form just asked for, if any.
+        birth_known: whether a birthdate was given earlier in the conversation.
+
+    Returns:
+        ``{"birth_date": ..., "issue_date": ...}``, either or both, or empty when the
+        message does not say which date it is and the context cannot tell either.
+    """
+    result: dict[str, date] = {}
+    for value, role in dates:
+        if role is not None:
+            result.setdefault(BIRTH_SLOT if role == "birth" else ISSUE_SLOT, value)
+    unroled = [value for value, role in dates if role is None]
+    free = [slot for slot in (BIRTH_SLOT, ISSUE_SLOT) if slot not in result]
+    if not unroled or not free:
+        return result
+    if len(unroled) >= 2 and len(free) == 2:
+        # Two dates and no cue words: the earlier is the birthdate.
+        first, second = sorted(unroled[:2])
+        return {**result, BIRTH_SLOT: first, ISSUE_SLOT: second}
+    value = unroled[0]
+    if requested_slot in free:
+        slot: str | None = requested_slot
+    elif value < _FIRST_POSSIBLE_ISSUE and BIRTH_SLOT in free:
+        slot = BIRTH_SLOT
+    elif birth_known and ISSUE_SLOT in free:
+        slot = ISSUE_SLOT
+    elif len(free) == 1 and free[0] == ISSUE_SLOT and value >= _FIRST_POSSIBLE_ISSUE:
+        slot = ISSUE_SLOT
+    else:
+        slot = None
+    if slot is not None:
+        result[slot] = value
+    return result

@@ -1,0 +1,1 @@
+"""Rasa graph components for Japanese: SudachiPy tokenizer, date extractor, privacy guard."""

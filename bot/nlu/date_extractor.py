@@ -1,0 +1,102 @@
+"""Rasa entity extractor for Japanese dates, wrapping the pure ``bot.dates``.
+
+Emits Duckling-shaped entities: ``date`` with an ISO ``value`` (and a ``role`` of
+``birth`` or ``issue`` when the words beside it say so), and ``date_error`` when the
+message holds a date that does not exist (平成31年5月1日), with the parser's reason as
+value and its Japanese message in ``additional_info``. Actions read these and never
+parse Japanese themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.dates import DateParseError, find_dates, parse_date
+from bot.dates.roles import date_role
+
+DATE = "date"
+DATE_ERROR = "date_error"
+
+
+def extract_date_entities(text: str) -> list[dict[str, Any]]:
+    """Return the date entities of ``text`` (pure; the component adds its name)."""
+    entities: list[dict[str, Any]] = []
+    for span in find_dates(text):
+        entity: dict[str, Any] = {
+            "entity": DATE,
+            "start": span.start,
+            "end": span.end,
+            "value": span.value.isoformat(),
+            "text": span.text,
+            "confidence": 1.0,
+        }
+        role = date_role(text, span)
+        if role is not None:
+            entity["role"] = role
+        entities.append(entity)
+    try:
+        parse_date(text)
+    except DateParseError as error:
+        # Only a date that does not exist is worth telling: "no date", "several
+        # dates" and fragments (「4月」) are ordinary chat, not errors.
+        if error.reason in ("invalid_date", "era_out_of_range", "ambiguous_year"):
+            entities.append(
+                {
+                    "entity": DATE_ERROR,
+                    "start": 0,
+                    "end": len(text),
+                    "value": error.reason,
+                    "text": text,
+                    "confidence": 1.0,
+                    "additional_info": {"message_ja": error.message_ja},
+                }
+            )
+    return entities
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
+)
+class JapaneseDateExtractor(GraphComponent, EntityExtractorMixin):
+    """Finds 西暦/和暦 dates (漢数字, 全角 included) in user messages."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """No options."""
+        return {}
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> JapaneseDateExtractor:
+        """Create the component (see parent class)."""
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Leave training data alone: dates are not learned, they are parsed."""
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Add date entities to each message."""
+        for message in messages:
+            text = message.get(TEXT)
+            if not text:
+                continue
+            extracted = self.add_extractor_name(extract_date_entities(text))
+            message.set(
+                ENTITIES, message.get(ENTITIES, []) + extracted, add_to_output=True
+            )
+        return messages
