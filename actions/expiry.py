@@ -1,0 +1,192 @@
+"""The personal-dates conversation: fill the two dates, check them, answer."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker, ValidationAction
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.certificate import (
+    InvalidAssessmentInput,
+    assess,
+    validate,
+    validate_birthdate,
+    validate_issued_on,
+)
+from bot.certificate.explanation import explain
+from bot.clock import today_in
+from bot.dates.roles import BIRTH_SLOT, ISSUE_SLOT, Role, assign_dates
+
+ADULT_WARD_WORDS = ("成年被後見人", "被後見人", "成年後見", "後見人")
+
+
+def _entities(tracker: Tracker, name: str) -> list[dict[str, Any]]:
+    entities = tracker.latest_message.get("entities", [])
+    return [e for e in entities if e.get("entity") == name]
+
+
+def _dates_in_latest_message(tracker: Tracker) -> list[tuple[date, Role | None]]:
+    return [
+        (date.fromisoformat(e["value"]), e.get("role"))
+        for e in sorted(_entities(tracker, "date"), key=lambda e: e.get("start", 0))
+    ]
+
+
+def _slot_date(tracker: Tracker, slot: str) -> date | None:
+    value = tracker.get_slot(slot)
+    return date.fromisoformat(value) if isinstance(value, str) else None
+
+
+class ValidateSlotMappings(ValidationAction):
+    """Fills the date slots from every message, in or out of the form."""
+
+    def name(self) -> str:
+        """Rasa's name for the global slot validation action."""
+        return "action_validate_slot_mappings"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Tell of a date that does not exist, then extract the slots."""
+        for error in _entities(tracker, "date_error")[:1]:
+            message = error.get("additional_info", {}).get("message_ja")
+            if message:
+                dispatcher.utter_message(response="utter_invalid_date", message=message)
+        return await super().run(dispatcher, tracker, domain)
+
+    @staticmethod
+    def _assigned(tracker: Tracker) -> dict[str, date]:
+        return assign_dates(
+            _dates_in_latest_message(tracker),
+            tracker.get_slot("requested_slot"),
+            birth_known=tracker.get_slot(BIRTH_SLOT) is not None,
+        )
+
+    async def extract_birth_date(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Take the birthdate the message gives, if it gives one."""
+        value = self._assigned(tracker).get(BIRTH_SLOT)
+        return {BIRTH_SLOT: value.isoformat()} if value else {}
+
+    async def extract_issue_date(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Take the card issuance date the message gives, if it gives one."""
+        value = self._assigned(tracker).get(ISSUE_SLOT)
+        return {ISSUE_SLOT: value.isoformat()} if value else {}
+
+    async def extract_adult_ward(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Note an adult ward when the resident says so (成年被後見人)."""
+        text = tracker.latest_message.get("text") or ""
+        return {"adult_ward": True} if any(w in text for w in ADULT_WARD_WORDS) else {}
+
+
+class ValidateExpiryForm(FormValidationAction):
+    """Checks each date with the rules engine and re-asks with the reason."""
+
+    def name(self) -> str:
+        """Rasa's name for this form's validation action."""
+        return "validate_expiry_form"
+
+    @staticmethod
+    def _reject(
+        dispatcher: CollectingDispatcher, error: InvalidAssessmentInput, slot: str
+    ) -> dict[str, Any]:
+        dispatcher.utter_message(
+            response="utter_invalid_date", message=error.message_ja
+        )
+        return {slot: None}
+
+    def validate_birth_date(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        """Accept a birthdate that is not in the future and fits the issuance date."""
+        birth = date.fromisoformat(value)
+        issued = _slot_date(tracker, ISSUE_SLOT)
+        try:
+            validate_birthdate(birth, today_in())
+            if issued is not None:
+                validate(birth, issued, today_in())
+        except InvalidAssessmentInput as error:
+            return self._reject(dispatcher, error, BIRTH_SLOT)
+        return {BIRTH_SLOT: value}
+
+    def validate_issue_date(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        """Accept an issuance date a card can have, after the birthdate."""
+        issued = date.fromisoformat(value)
+        birth = _slot_date(tracker, BIRTH_SLOT)
+        try:
+            validate_issued_on(issued, today_in())
+            if birth is not None:
+                validate(birth, issued, today_in())
+        except InvalidAssessmentInput as error:
+            return self._reject(dispatcher, error, ISSUE_SLOT)
+        return {ISSUE_SLOT: value}
+
+
+class ActionComputeExpiry(Action):
+    """Answers with the resident's dates, worked out by ``bot.certificate``."""
+
+    def name(self) -> str:
+        """Rasa's name for this action."""
+        return "action_compute_expiry"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Assess the card on today's date and tell the result."""
+        birth = _slot_date(tracker, BIRTH_SLOT)
+        issued = _slot_date(tracker, ISSUE_SLOT)
+        if birth is None or issued is None:
+            return []
+        try:
+            result = assess(
+                birth,
+                issued,
+                today_in(),
+                adult_ward=bool(tracker.get_slot("adult_ward")),
+            )
+        except InvalidAssessmentInput as error:
+            dispatcher.utter_message(
+                response="utter_invalid_date", message=error.message_ja
+            )
+            return [SlotSet(ISSUE_SLOT, None)]
+        dispatcher.utter_message(
+            response="utter_expiry_result", explanation=explain(result)
+        )
+        return []
+
+
+class ActionResetDates(Action):
+    """Forgets the resident's dates (cancel, handoff, goodbye)."""
+
+    def name(self) -> str:
+        """Rasa's name for this action."""
+        return "action_reset_dates"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Clear the date slots."""
+        return [
+            SlotSet(BIRTH_SLOT, None),
+            SlotSet(ISSUE_SLOT, None),
+            SlotSet("adult_ward", None),
+        ]

@@ -1,0 +1,187 @@
+"""The personal-dates actions, through rasa_sdk's dispatcher and tracker."""
+
+import asyncio
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.expiry import (
+    ActionComputeExpiry,
+    ActionResetDates,
+    ValidateExpiryForm,
+    ValidateSlotMappings,
+)
+from bot.nlu.date_extractor import extract_date_entities
+
+DOMAIN: dict[str, Any] = {
+    "slots": {
+        "birth_date": {"type": "text", "mappings": [{"type": "custom"}]},
+        "issue_date": {"type": "text", "mappings": [{"type": "custom"}]},
+        "adult_ward": {"type": "bool", "mappings": [{"type": "custom"}]},
+    },
+    "forms": {"expiry_form": {"required_slots": ["birth_date", "issue_date"]}},
+}
+
+
+def tracker(
+    text: str,
+    slots: dict[str, Any] | None = None,
+    active_loop: str | None = None,
+    intent: str = "inform_date",
+) -> Tracker:
+    return Tracker(
+        sender_id="resident",
+        slots={
+            "birth_date": None,
+            "issue_date": None,
+            "adult_ward": None,
+            "requested_slot": None,
+            **(slots or {}),
+        },
+        latest_message={
+            "text": text,
+            "intent": {"name": intent, "confidence": 0.99},
+            "entities": extract_date_entities(text),
+        },
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name="action_listen",
+    )
+
+
+def run(action: Any, t: Tracker) -> tuple[list[Any], CollectingDispatcher]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, t, DOMAIN))
+    return events, dispatcher
+
+
+@pytest.mark.parametrize(
+    ("text", "slots", "expected"),
+    [
+        (
+            "昭和60年4月3日",
+            {"requested_slot": "birth_date"},
+            {"birth_date": "1985-04-03"},
+        ),
+        (
+            "令和3年6月10日です",
+            {"requested_slot": "issue_date", "birth_date": "1985-04-03"},
+            {"issue_date": "2021-06-10"},
+        ),
+        (
+            "昭和60年4月3日生まれで、令和3年6月10日に発行されました",
+            {},
+            {"birth_date": "1985-04-03", "issue_date": "2021-06-10"},
+        ),
+        (
+            "S60.4.3 と R3.6.10",
+            {},
+            {"birth_date": "1985-04-03", "issue_date": "2021-06-10"},
+        ),
+        (
+            "R3.6.10に作りました",
+            {"requested_slot": "birth_date"},
+            {"issue_date": "2021-06-10"},
+        ),
+        ("昭和60年4月3日", {}, {"birth_date": "1985-04-03"}),
+        # Correction after the answer: a cue word says which date changes.
+        (
+            "やっぱり生年月日は平成2年4月1日でした",
+            {"birth_date": "1985-04-03", "issue_date": "2021-06-10"},
+            {"birth_date": "1990-04-01"},
+        ),
+        ("成年被後見人の父の分です", {}, {"adult_ward": True}),
+    ],
+    ids=[
+        "asked-birth",
+        "asked-issue",
+        "both-with-cues",
+        "both-by-order",
+        "cue-beats-request",
+        "old-date-is-birth",
+        "correction",
+        "adult-ward",
+    ],
+)
+def test_slot_extraction(
+    text: str, slots: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    events, _ = run(ValidateSlotMappings(), tracker(text, slots))
+    assert {e["name"]: e["value"] for e in events if e["event"] == "slot"} == expected
+
+
+def test_impossible_date_is_explained_and_fills_nothing() -> None:
+    events, dispatcher = run(
+        ValidateSlotMappings(),
+        tracker("平成31年5月1日", {"requested_slot": "birth_date"}),
+    )
+    assert [e for e in events if e["event"] == "slot"] == []
+    assert dispatcher.messages[0]["response"] == "utter_invalid_date"
+    assert "平成は31年4月30日まで" in dispatcher.messages[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("slot", "value", "other", "ok"),
+    [
+        ("birth_date", "1985-04-03", {}, True),
+        ("birth_date", "2030-01-01", {}, False),
+        ("issue_date", "2021-06-10", {"birth_date": "1985-04-03"}, True),
+        ("issue_date", "2014-06-10", {"birth_date": "1985-04-03"}, False),
+        ("issue_date", "2027-01-01", {}, False),
+        ("birth_date", "2022-01-01", {"issue_date": "2021-06-10"}, False),
+    ],
+    ids=[
+        "birth-ok",
+        "birth-future",
+        "issue-ok",
+        "issue-before-cards",
+        "issue-future",
+        "born-after-issue",
+    ],
+)
+def test_form_validation(
+    slot: str, value: str, other: dict[str, Any], ok: bool
+) -> None:
+    action = ValidateExpiryForm()
+    dispatcher = CollectingDispatcher()
+    validate = getattr(action, f"validate_{slot}")
+    result = validate(value, dispatcher, tracker("", other, "expiry_form"), DOMAIN)
+    assert result == {slot: value if ok else None}
+    assert bool(dispatcher.messages) is not ok
+    if not ok:
+        assert dispatcher.messages[0]["response"] == "utter_invalid_date"
+        assert dispatcher.messages[0]["message"]
+
+
+def test_compute_expiry_answers_with_both_calendars() -> None:
+    events, dispatcher = run(
+        ActionComputeExpiry(),
+        tracker("", {"birth_date": "1985-04-03", "issue_date": "2021-06-10"}),
+    )
+    assert events == []
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_expiry_result"
+    assert "2026年4月3日（令和8年4月3日）" in message["explanation"]
+    assert "すでに切れています" in message["explanation"]
+
+
+def test_compute_expiry_for_a_child_names_the_legal_representative() -> None:
+    _, dispatcher = run(
+        ActionComputeExpiry(),
+        tracker("", {"birth_date": "2015-05-05", "issue_date": "2023-07-01"}),
+    )
+    assert "法定代理人" in dispatcher.messages[0]["explanation"]
+
+
+def test_reset_dates() -> None:
+    events, _ = run(ActionResetDates(), tracker("", {"birth_date": "1985-04-03"}))
+    assert events == [
+        SlotSet("birth_date", None),
+        SlotSet("issue_date", None),
+        SlotSet("adult_ward", None),
+    ]
