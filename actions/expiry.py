@@ -19,7 +19,7 @@ from bot.certificate import (
 )
 from bot.certificate.explanation import explain
 from bot.clock import today_in
-from bot.dates.roles import BIRTH_SLOT, ISSUE_SLOT, Role, assign_dates
+from bot.dates.roles import BIRTH_SLOT, ISSUE_SLOT, Role, assign_dates, correct_year
 
 ADULT_WARD_WORDS = ("成年被後見人", "被後見人", "成年後見", "後見人")
 
@@ -41,6 +41,19 @@ def _slot_date(tracker: Tracker, slot: str) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else None
 
 
+def _year_correction(tracker: Tracker) -> dict[str, date]:
+    """Return the slot a year said alone corrects (ValueError: no such day)."""
+    for year in _entities(tracker, "year")[:1]:
+        corrected = correct_year(
+            int(year["value"]),
+            year.get("role"),
+            _slot_date(tracker, BIRTH_SLOT),
+            _slot_date(tracker, ISSUE_SLOT),
+        )
+        return dict([corrected]) if corrected else {}
+    return {}
+
+
 class ValidateSlotMappings(ValidationAction):
     """Fills the date slots from every message, in or out of the form."""
 
@@ -56,15 +69,26 @@ class ValidateSlotMappings(ValidationAction):
             message = error.get("additional_info", {}).get("message_ja")
             if message:
                 dispatcher.utter_message(response="utter_invalid_date", message=message)
+        if not _entities(tracker, "date"):
+            try:
+                _year_correction(tracker)
+            except ValueError:
+                dispatcher.utter_message(response="utter_invalid_corrected_date")
         return await super().run(dispatcher, tracker, domain)
 
     @staticmethod
     def _assigned(tracker: Tracker) -> dict[str, date]:
-        return assign_dates(
-            _dates_in_latest_message(tracker),
-            tracker.get_slot("requested_slot"),
-            birth_known=tracker.get_slot(BIRTH_SLOT) is not None,
-        )
+        dates = _dates_in_latest_message(tracker)
+        if dates:
+            return assign_dates(
+                dates,
+                tracker.get_slot("requested_slot"),
+                birth_known=tracker.get_slot(BIRTH_SLOT) is not None,
+            )
+        try:
+            return _year_correction(tracker)
+        except ValueError:
+            return {}
 
     async def extract_birth_date(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -94,6 +118,33 @@ class ValidateExpiryForm(FormValidationAction):
     def name(self) -> str:
         """Rasa's name for this form's validation action."""
         return "validate_expiry_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Validate, and keep the form going when a date was given but not usable.
+
+        Without a slot event for the requested slot Rasa rejects the form, so that
+        rules can answer an FAQ or a cancellation inside it. A date that could not be
+        used (平成31年5月1日) is not such a case: an explicit ``None`` makes the form
+        ask again instead of falling back.
+        """
+        events = await super().run(dispatcher, tracker, domain)
+        requested = tracker.get_slot("requested_slot")
+        gave_a_date = tracker.latest_message.get("intent", {}).get(
+            "name"
+        ) == "inform_date" or any(
+            _entities(tracker, name) for name in ("date", "date_error", "year")
+        )
+        if (
+            requested
+            and gave_a_date
+            and not any(
+                e.get("event") == "slot" and e.get("name") == requested for e in events
+            )
+        ):
+            events.append(SlotSet(requested, None))
+        return events
 
     @staticmethod
     def _reject(

@@ -29,6 +29,20 @@ _ISSUE_AFTER = re.compile(
 
 WINDOW = 16  # characters looked at on each side of the date
 
+_BIRTH_ANYWHERE = re.compile(r"生年月日|誕生|生まれ|うまれ|年齢")
+_ISSUE_ANYWHERE = re.compile(
+    r"発行|交付|作成|取得|受け取|受取|作っ|作り|もらっ|もろう|更新"
+)
+
+
+def text_role(text: str) -> Role | None:
+    """Return the role the whole message gives, when only one kind of cue appears."""
+    birth = bool(_BIRTH_ANYWHERE.search(text))
+    issue = bool(_ISSUE_ANYWHERE.search(text))
+    if birth == issue:
+        return None
+    return "birth" if birth else "issue"
+
 
 def date_role(text: str, span: DateSpan) -> Role | None:
     """Return the role of ``span`` in ``text`` from the cue words beside it."""
@@ -97,3 +111,30 @@ def assign_dates(
     if slot is not None:
         result[slot] = value
     return result
+
+
+def correct_year(
+    year: int, role: Role | None, birth: date | None, issue: date | None
+) -> tuple[str, date] | None:
+    """Apply a year said alone to the date it corrects, keeping month and day.
+
+    The role from the cue words decides; without one, a year before the first card
+    applications can only be a birth year. Returns ``None`` when there is nothing to
+    correct.
+
+    Raises:
+        ValueError: the corrected day does not exist (29 February in a common year).
+    """
+    if role is None:
+        role = (
+            "birth" if year < _FIRST_POSSIBLE_ISSUE.year or issue is None else "issue"
+        )
+    slot, old = (BIRTH_SLOT, birth) if role == "birth" else (ISSUE_SLOT, issue)
+    if old is None:
+        return None
+    try:
+        return slot, old.replace(year=year)
+    except ValueError:
+        raise ValueError(
+            f"{year}-{old.month:02d}-{old.day:02d} does not exist"
+        ) from None

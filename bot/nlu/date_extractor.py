@@ -1,7 +1,8 @@
 """Rasa entity extractor for Japanese dates, wrapping the pure ``bot.dates``.
 
 Emits Duckling-shaped entities: ``date`` with an ISO ``value`` (and a ``role`` of
-``birth`` or ``issue`` when the words beside it say so), and ``date_error`` when the
+``birth`` or ``issue`` when the words beside it say so), ``year`` for a year said
+alone (a correction such as 「やっぱり平成2年でした」), and ``date_error`` when the
 message holds a date that does not exist (平成31年5月1日), with the parser's reason as
 value and its Japanese message in ``additional_info``. Actions read these and never
 parse Japanese themselves.
@@ -21,10 +22,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.dates import DateParseError, find_dates, parse_date
-from bot.dates.roles import date_role
+from bot.dates.partial import find_year_only
+from bot.dates.roles import date_role, text_role
 
 DATE = "date"
 DATE_ERROR = "date_error"
+YEAR = "year"
 
 
 def extract_date_entities(text: str) -> list[dict[str, Any]]:
@@ -43,6 +46,22 @@ def extract_date_entities(text: str) -> list[dict[str, Any]]:
         if role is not None:
             entity["role"] = role
         entities.append(entity)
+    if not entities:
+        # A year alone corrects a date given before: 「やっぱり平成2年でした」.
+        year = find_year_only(text)
+        if year is not None:
+            entity = {
+                "entity": YEAR,
+                "start": 0,
+                "end": len(text),
+                "value": str(year),
+                "text": text,
+                "confidence": 1.0,
+            }
+            role = text_role(text)
+            if role is not None:
+                entity["role"] = role
+            entities.append(entity)
     try:
         parse_date(text)
     except DateParseError as error:

@@ -97,7 +97,7 @@ class SudachiTokenizer(Tokenizer):
             )
         self._tokenizer: SudachiTokenizerType = sudachipy.Dictionary(
             dict="core"
-        ).create(mode=getattr(sudachipy.SplitMode, mode))
+        ).tokenizer(mode=getattr(sudachipy.SplitMode, mode))
         self._use_normalized_form = bool(config["use_normalized_form"])
 
     @classmethod

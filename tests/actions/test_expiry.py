@@ -185,3 +185,41 @@ def test_reset_dates() -> None:
         SlotSet("issue_date", None),
         SlotSet("adult_ward", None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("やっぱり平成2年でした", {"birth_date": "1990-04-03"}),
+        ("生まれは昭和61年です", {"birth_date": "1986-04-03"}),
+        ("カードを作ったのは2022年でした", {"issue_date": "2022-06-10"}),
+    ],
+    ids=["year-alone-is-birth", "birth-cue", "issue-cue"],
+)
+def test_year_alone_corrects_a_date(text: str, expected: dict[str, Any]) -> None:
+    slots = {"birth_date": "1985-04-03", "issue_date": "2021-06-10"}
+    events, _ = run(ValidateSlotMappings(), tracker(text, slots))
+    assert {e["name"]: e["value"] for e in events if e["event"] == "slot"} == expected
+
+
+def test_year_correction_to_a_missing_leap_day_is_explained() -> None:
+    slots = {"birth_date": "1996-02-29", "issue_date": "2021-06-10"}
+    events, dispatcher = run(
+        ValidateSlotMappings(), tracker("やっぱり平成9年でした", slots)
+    )
+    assert [e for e in events if e["event"] == "slot"] == []
+    assert dispatcher.messages[0]["response"] == "utter_invalid_corrected_date"
+
+
+def test_form_keeps_asking_when_the_answer_held_no_date() -> None:
+    t = tracker("平成31年5月1日", {"requested_slot": "birth_date"}, "expiry_form")
+    events, _ = run(ValidateExpiryForm(), t)
+    assert SlotSet("birth_date", None) in events
+
+
+def test_form_rejects_other_messages_so_rules_can_answer_them() -> None:
+    t = tracker(
+        "更新の場所は？", {"requested_slot": "birth_date"}, "expiry_form", intent="faq"
+    )
+    events, _ = run(ValidateExpiryForm(), t)
+    assert not [e for e in events if e["event"] == "slot"]

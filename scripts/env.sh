@@ -1,0 +1,17 @@
+# Defaults of the embedded profile, sourced by the run, train and shell scripts.
+# Every value can be overridden from the environment.
+export RASA_TELEMETRY_ENABLED=false
+export RASA_PORT="${RASA_PORT:-5005}"
+export ACTION_PORT="${ACTION_PORT:-5055}"
+export WEB_PORT="${WEB_PORT:-8000}"
+export ACTION_SERVER_URL="${ACTION_SERVER_URL:-http://localhost:${ACTION_PORT}/webhook}"
+export RASA_URL="${RASA_URL:-http://localhost:${RASA_PORT}}"
+export TRACKER_SQLITE_PATH="${TRACKER_SQLITE_PATH:-var/conversations.db}"
+# Origins allowed to call the Rasa server from a browser (the chat widget's pages).
+export WIDGET_ORIGINS="${WIDGET_ORIGINS:-http://localhost:${WEB_PORT} http://127.0.0.1:${WEB_PORT}}"
+export ENDPOINTS_FILE="${ENDPOINTS_FILE:-endpoints.yml}"
+# TensorFlow and SQLAlchemy chatter that tells residents' operators nothing.
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+export SQLALCHEMY_SILENCE_UBER_WARNING=1
+mkdir -p var
+export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning,ignore::PendingDeprecationWarning}"

@@ -1,0 +1,104 @@
+"""Whole conversations through the REST channel, with the real model and actions."""
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+import yaml
+from botproc import Bot
+from stdnum.jp import in_
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_faq_answers_from_the_page(bot: Bot) -> None:
+    assert "0826-42-5616" in bot.texts("faq-1", "市民課の電話番号を教えて")
+    assert "本庁市民課" in bot.texts("faq-1", "どこで更新できますか")
+    assert "3か月前の翌日" in bot.texts("faq-1", "更新はいつからできる？")
+
+
+def test_faq_button_payload(bot: Bot) -> None:
+    assert "照会書兼回答書" in bot.texts("faq-2", "/faq/proxy")
+
+
+def test_dates_conversation_showa_and_reiwa(bot: Bot) -> None:
+    sender = "dates-1"
+    assert "生年月日" in bot.texts(sender, "自分の電子証明書の有効期限を調べたい")
+    assert "発行された日" in bot.texts(sender, "昭和60年4月3日")
+    answer = bot.texts(sender, "令和3年6月10日")
+    assert "2026年4月3日（令和8年4月3日）" in answer
+    assert "2031年4月3日（令和13年4月3日）" in answer
+
+
+def test_both_dates_in_one_message(bot: Bot) -> None:
+    answer = bot.texts(
+        "dates-2", "昭和60年4月3日生まれで、令和3年6月10日に発行されました"
+    )
+    assert "2026年4月3日（令和8年4月3日）" in answer
+
+
+def test_correction_after_the_answer(bot: Bot) -> None:
+    sender = "dates-3"
+    bot.texts(sender, "昭和60年4月3日生まれで、令和3年6月10日に発行されました")
+    answer = bot.texts(sender, "やっぱり生年月日は平成2年4月1日でした")
+    # Born 1990-04-01, card 2021-06-10: certificate to the 5th birthday, 2026-04-01.
+    assert "2026年4月1日（令和8年4月1日）" in answer
+
+
+def test_faq_inside_the_form_then_back(bot: Bot) -> None:
+    sender = "dates-4"
+    bot.texts(sender, "有効期限を計算してほしい")
+    answer = bot.texts(sender, "ちなみに更新はどこでできますか")
+    assert "本庁市民課" in answer
+    assert "生年月日" in answer  # the form asks again
+    assert "発行された日" in bot.texts(sender, "S60.4.3")
+
+
+def test_impossible_date_is_re_asked(bot: Bot) -> None:
+    sender = "dates-5"
+    bot.texts(sender, "有効期限を調べたい")
+    answer = bot.texts(sender, "平成31年5月1日")
+    assert "平成は" in answer and "生年月日" in answer
+
+
+def test_cancel(bot: Bot) -> None:
+    sender = "dates-6"
+    bot.texts(sender, "有効期限を調べたい")
+    assert "中止" in bot.texts(sender, "やっぱりやめます")
+
+
+def test_my_number_is_warned_about_and_not_stored(bot: Bot) -> None:
+    my_number = "12345678901" + in_.calc_check_digit("12345678901")
+    answer = bot.texts("privacy-1", f"私のマイナンバーは{my_number}です")
+    assert "入力しないでください" in answer
+    rows = sqlite3.connect(bot.tracker_db).execute("select data from events").fetchall()
+    stored = json.dumps([json.loads(r[0]) for r in rows], ensure_ascii=False)
+    assert my_number not in stored
+    assert "マイナンバーは＊＊＊＊" in stored
+
+
+def _faq_questions() -> list[tuple[str, str]]:
+    stories = yaml.safe_load(
+        (ROOT / "tests" / "conversations" / "test_faq.yml").read_text()
+    )
+    return [
+        (story["story"], story["steps"][0]["user"].strip())
+        for story in stories["stories"]
+        if not story["steps"][0]["user"].startswith("/")
+    ]
+
+
+def _faq_answer(name: str) -> str:
+    responses = yaml.safe_load(
+        (ROOT / "data" / "nlu" / "responses" / "faq.yml").read_text()
+    )
+    return str(responses["responses"][f"utter_faq/{name}"][0]["text"]).strip()
+
+
+@pytest.mark.parametrize(("name", "question"), _faq_questions())
+def test_every_faq_gets_its_own_answer(bot: Bot, name: str, question: str) -> None:
+    messages = bot.send(f"faq-{name}", question)
+    assert messages[0]["text"] == _faq_answer(name)
+    assert messages[0].get("buttons"), "each answer offers a next step"
