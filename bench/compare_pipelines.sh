@@ -13,7 +13,9 @@ for config in "${configs[@]}"; do
     started=$(date +%s)
     .venv/bin/rasa train nlu --quiet --config "$config" --out "$out" --fixed-model-name "$name" >/dev/null 2>&1
     seconds=$(( $(date +%s) - started ))
-    result=$(.venv/bin/python bench/eval_nlu.py "$out/$name.tar.gz" --json 2>/dev/null | tail -1)
-    echo "{\"pipeline\": \"$name\", \"train_seconds\": $seconds, ${result#\{}"
+    for set in heldout blind; do
+        result=$(.venv/bin/python bench/eval_nlu.py "$out/$name.tar.gz" --data "tests/nlu/$set.yml" --json 2>/dev/null | tail -1)
+        echo "{\"pipeline\": \"$name\", \"set\": \"$set\", \"train_seconds\": $seconds, ${result#\{}"
+    done
 done
 rm -rf "$out"

@@ -151,7 +151,9 @@ def main() -> None:
     fresh = unseen(examples)
     report = asyncio.run(evaluate(args.model, fresh))
     if not args.json:
-        print(f"left out {len(examples) - len(fresh)} examples that are also training examples")
+        print(
+            f"left out {len(examples) - len(fresh)} examples that are also training examples"
+        )
     if args.json:
         print(json.dumps(report.as_dict()))
         return

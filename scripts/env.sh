@@ -15,3 +15,10 @@ export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
 mkdir -p var
 export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning,ignore::PendingDeprecationWarning}"
+# LINE is on when its secret is in the environment (credentials.line.yml reads it).
+if [[ -n "${LINE_CHANNEL_SECRET:-}" ]]; then
+    export LINE_API_BASE_URL="${LINE_API_BASE_URL:-https://api.line.me}"
+    export CREDENTIALS_FILE="${CREDENTIALS_FILE:-credentials.line.yml}"
+else
+    export CREDENTIALS_FILE="${CREDENTIALS_FILE:-credentials.yml}"
+fi

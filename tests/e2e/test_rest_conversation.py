@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from botproc import Bot
+from stack import Bot
 from stdnum.jp import in_
 
 pytestmark = pytest.mark.slow

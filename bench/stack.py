@@ -1,0 +1,148 @@
+"""Start the bot's processes (Rasa server, action server) on free loopback ports.
+
+Shared by the end-to-end tests and the benchmarks, so both run the same stack.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """Return a TCP port that is free on 127.0.0.1 now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 180) -> None:
+    """Wait until ``url`` answers, failing early if ``process`` exits."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args!r} exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {seconds} s")
+
+
+@dataclass
+class Bot:
+    """Endpoints of a running bot."""
+
+    rasa_url: str
+    tracker_db: Path
+    rasa_pid: int
+    actions_pid: int
+
+    def send(
+        self, sender: str, text: str, timeout: float = 60
+    ) -> list[dict[str, object]]:
+        """Send one message through the REST channel; return the bot's messages."""
+        response = httpx.post(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text},
+            timeout=timeout,
+        )
+        response.raise_for_status()
+        return list(response.json())
+
+    def texts(self, sender: str, text: str) -> str:
+        """Send one message; return the bot's texts joined by newlines."""
+        return "\n".join(str(m.get("text", "")) for m in self.send(sender, text))
+
+
+def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@contextmanager
+def running_bot(
+    model: Path,
+    workdir: Path,
+    extra_env: dict[str, str] | None = None,
+    credentials: str = "credentials.yml",
+) -> Iterator[Bot]:
+    """Run the bot with the embedded profile (SQLite file in ``workdir``)."""
+    rasa_port, action_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        **(extra_env or {}),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "TRACKER_SQLITE_PATH": str(workdir / "conversations.db"),
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    }
+    with (
+        open(workdir / "actions.log", "wb") as actions_log,
+        open(workdir / "rasa.log", "wb") as rasa_log,
+    ):
+        actions = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(action_port),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=actions_log,
+            stderr=subprocess.STDOUT,
+        )
+        rasa = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "rasa",
+                "run",
+                "--model",
+                str(model),
+                "--port",
+                str(rasa_port),
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                credentials,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=rasa_log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for(f"http://127.0.0.1:{action_port}/health", actions)
+            wait_for(f"http://127.0.0.1:{rasa_port}/", rasa)
+            yield Bot(
+                f"http://127.0.0.1:{rasa_port}",
+                workdir / "conversations.db",
+                rasa.pid,
+                actions.pid,
+            )
+        finally:
+            _stop([rasa, actions])

@@ -1,0 +1,195 @@
+"""LINE Messaging API as a Rasa input channel (webhook ``/webhooks/line/webhook``).
+
+Configured in credentials.line.yml from the environment (LINE_CHANNEL_SECRET,
+LINE_CHANNEL_ACCESS_TOKEN, LINE_API_BASE_URL). Each webhook is verified before it is
+parsed, acknowledged at once, and handled in the background: text messages and
+postbacks go to Rasa, a follow event gets the greeting, other message types a polite
+note. Answers go out with the reply token, or by push when the token has expired.
+Redelivered events (same webhookEventId) are handled once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+from rasa.core.channels.channel import (
+    CollectingOutputChannel,
+    InputChannel,
+    UserMessage,
+)
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.line_format import signature_is_valid, to_line_messages
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_API_BASE_URL = "https://api.line.me"
+MAX_USER_TEXT = 2000  # longer messages are cut before they reach the model
+SEEN_EVENTS = 10_000  # webhook event ids remembered for redelivery checks
+NON_TEXT_REPLY = "申し訳ありません。文字でご質問ください。"
+GREETING_PAYLOAD = "/greet"
+
+
+class LineInput(InputChannel):
+    """Receives LINE webhooks and answers through the Messaging API."""
+
+    @classmethod
+    def name(cls) -> str:
+        """Channel name; the webhook is /webhooks/line/webhook."""
+        return "line"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> LineInput:
+        """Build from credentials.line.yml; fails at start-up when a secret is missing."""
+        creds = credentials or {}
+        return cls(
+            channel_secret=creds.get("channel_secret"),
+            access_token=creds.get("access_token"),
+            api_base_url=creds.get("api_base_url") or DEFAULT_API_BASE_URL,
+        )
+
+    def __init__(
+        self,
+        channel_secret: str | None,
+        access_token: str | None,
+        api_base_url: str = DEFAULT_API_BASE_URL,
+    ) -> None:
+        """Check the credentials now, not on the first message."""
+        if not channel_secret or not access_token:
+            raise ValueError(
+                "The LINE channel needs LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN."
+            )
+        self.channel_secret = channel_secret
+        self.access_token = access_token
+        self.api_base_url = api_base_url.rstrip("/")
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def _first_time(self, event: dict[str, Any]) -> bool:
+        event_id = event.get("webhookEventId")
+        if not isinstance(event_id, str):
+            return True
+        if event_id in self._seen:
+            return False
+        self._seen[event_id] = None
+        while len(self._seen) > SEEN_EVENTS:
+            self._seen.popitem(last=False)
+        return True
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        """Return the webhook routes."""
+        webhook = Blueprint("line_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            body = request.body or b""
+            if not signature_is_valid(
+                self.channel_secret, body, request.headers.get("X-Line-Signature")
+            ):
+                return response.json({"error": "invalid signature"}, status=400)
+            try:
+                events = json.loads(body)["events"]
+                if not isinstance(events, list):
+                    raise TypeError("events is not a list")
+            except (ValueError, KeyError, TypeError):
+                return response.json({"error": "malformed webhook body"}, status=400)
+            for event in events:
+                if isinstance(event, dict) and self._first_time(event):
+                    task = asyncio.create_task(self._handle(event, on_new_message))
+                    self._tasks.add(task)
+                    task.add_done_callback(self._tasks.discard)
+            return response.json({"status": "ok"})
+
+        return webhook
+
+    async def _handle(
+        self,
+        event: dict[str, Any],
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
+        try:
+            await self._answer(event, on_new_message)
+        except Exception:  # noqa: BLE001 - a failed event must not stop the others
+            logger.exception(
+                "LINE event of type %s could not be handled", event.get("type")
+            )
+
+    async def _answer(
+        self,
+        event: dict[str, Any],
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
+        user_id = (event.get("source") or {}).get("userId")
+        reply_token = event.get("replyToken")
+        text = _user_text(event)
+        if text is None:
+            if event.get("type") == "message":
+                await self._send(
+                    reply_token, user_id, [{"type": "text", "text": NON_TEXT_REPLY}]
+                )
+            return
+        if not isinstance(user_id, str):
+            return
+        collector = CollectingOutputChannel()
+        await on_new_message(
+            UserMessage(
+                text[:MAX_USER_TEXT], collector, user_id, input_channel=self.name()
+            )
+        )
+        messages = to_line_messages(collector.messages)
+        if messages:
+            await self._send(reply_token, user_id, messages)
+
+    async def _send(
+        self, reply_token: Any, user_id: Any, messages: list[dict[str, Any]]
+    ) -> None:
+        headers = {"Authorization": f"Bearer {self.access_token}"}
+        timeout = aiohttp.ClientTimeout(total=10)
+        async with aiohttp.ClientSession(headers=headers, timeout=timeout) as session:
+            if isinstance(reply_token, str):
+                async with session.post(
+                    f"{self.api_base_url}/v2/bot/message/reply",
+                    json={"replyToken": reply_token, "messages": messages},
+                ) as reply:
+                    if reply.status == 200:
+                        return
+                    logger.warning(
+                        "LINE reply failed with HTTP %s; pushing instead", reply.status
+                    )
+            if isinstance(user_id, str):
+                async with session.post(
+                    f"{self.api_base_url}/v2/bot/message/push",
+                    json={"to": user_id, "messages": messages},
+                ) as push:
+                    if push.status != 200:
+                        logger.error("LINE push failed with HTTP %s", push.status)
+
+
+def _user_text(event: dict[str, Any]) -> str | None:
+    """Return what the resident said: message text, postback data, or the greeting."""
+    kind = event.get("type")
+    if kind == "message":
+        message = event.get("message") or {}
+        if message.get("type") == "text" and isinstance(message.get("text"), str):
+            return str(message["text"])
+        return None
+    if kind == "postback":
+        data = (event.get("postback") or {}).get("data")
+        return data if isinstance(data, str) and data else None
+    if kind == "follow":
+        return GREETING_PAYLOAD
+    return None
