@@ -84,6 +84,7 @@ def running_bot(
     workdir: Path,
     extra_env: dict[str, str] | None = None,
     credentials: str = "credentials.yml",
+    cors: list[str] | None = None,
 ) -> Iterator[Bot]:
     """Run the bot with the embedded profile (SQLite file in ``workdir``)."""
     rasa_port, action_port = free_port(), free_port()
@@ -129,6 +130,7 @@ def running_bot(
                 "endpoints.yml",
                 "--credentials",
                 credentials,
+                *(["--cors", *cors] if cors else []),
             ],
             cwd=ROOT,
             env=env,
@@ -146,3 +148,28 @@ def running_bot(
             )
         finally:
             _stop([rasa, actions])
+
+
+@contextmanager
+def running_web_app(port: int, rasa_url: str, workdir: Path) -> Iterator[str]:
+    """Run the web app (widget, demo page, rules API) with uvicorn; yield its URL."""
+    env = {
+        **os.environ,
+        "WEB_PORT": str(port),
+        "WEB_HOST": "127.0.0.1",
+        "RASA_URL": rasa_url,
+    }
+    with open(workdir / "web.log", "wb") as log:
+        web = subprocess.Popen(
+            [sys.executable, "-m", "bot.web"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_for(f"{url}/healthz", web, seconds=60)
+            yield url
+        finally:
+            _stop([web])

@@ -1,4 +1,4 @@
-"""The web app: rules REST API and health (later also the chat widget)."""
+"""The web app: chat widget and demo page, rules REST API, and health."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from bot.config import Settings
 from bot.web import errors
-from bot.web.routes import certificates, dates, health
+from bot.web.routes import certificates, dates, health, widget
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -24,4 +24,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(health.router)
     app.include_router(certificates.router)
     app.include_router(dates.router)
+    app.include_router(widget.router)
     return app

@@ -12,7 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 from fake_line import FakeLine  # noqa: E402
-from stack import Bot, running_bot  # noqa: E402
+from stack import Bot, free_port, running_bot, running_web_app  # noqa: E402
 
 LINE_SECRET = "e2e-channel-secret"
 LINE_TOKEN = "e2e-access-token"
@@ -26,8 +26,16 @@ def fake_line() -> Iterator[FakeLine]:
 
 
 @pytest.fixture(scope="session")
+def web_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="session")
 def bot(
-    model_path: Path, tmp_path_factory: pytest.TempPathFactory, fake_line: FakeLine
+    model_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    fake_line: FakeLine,
+    web_port: int,
 ) -> Iterator[Bot]:
     env = {
         "LINE_CHANNEL_SECRET": LINE_SECRET,
@@ -35,6 +43,18 @@ def bot(
         "LINE_API_BASE_URL": fake_line.url,
     }
     with running_bot(
-        model_path, tmp_path_factory.mktemp("bot"), env, "credentials.line.yml"
+        model_path,
+        tmp_path_factory.mktemp("bot"),
+        env,
+        "credentials.line.yml",
+        cors=[f"http://127.0.0.1:{web_port}"],
     ) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def web_url(
+    bot: Bot, web_port: int, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    with running_web_app(web_port, bot.rasa_url, tmp_path_factory.mktemp("web")) as url:
+        yield url

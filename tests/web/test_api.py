@@ -201,3 +201,13 @@ def test_display_of_parsed_date(client: TestClient) -> None:
         "date": date(2019, 5, 1).isoformat(),
         "display_ja": "2019年5月1日（令和元年5月1日）",
     }
+
+
+def test_widget_script_and_demo_page(client: TestClient) -> None:
+    script = client.get("/widget.js")
+    assert script.status_code == 200
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert "isComposing" in script.text
+    page = client.get("/")
+    assert page.status_code == 200
+    assert '<script src="/widget.js" data-rasa-url="http://localhost:5005"' in page.text
