@@ -1,0 +1,95 @@
+"""Deleting old conversations from the tracker store (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.privacy.tracker_store import RedactingSQLTrackerStore
+from bot.retention import DAY, delete_older_than, engine_from_endpoints
+
+
+def save(store: RedactingSQLTrackerStore, sender: str, *ages_days: float) -> None:
+    events = []
+    for age in ages_days:
+        stamp = time.time() - age * DAY
+        events += [
+            ActionExecuted("action_listen", timestamp=stamp),
+            UserUttered(
+                "更新の持ち物は？",
+                {"name": "faq", "confidence": 1.0},
+                timestamp=stamp + 1,
+            ),
+        ]
+    asyncio.run(store.save(DialogueStateTracker.from_events(sender, events)))
+
+
+def senders(engine: sa.engine.Engine) -> set[str]:
+    with engine.connect() as c:
+        return {
+            r[0] for r in c.execute(sa.text("SELECT DISTINCT sender_id FROM events"))
+        }
+
+
+def check_retention(
+    store: RedactingSQLTrackerStore, engine: sa.engine.Engine, prefix: str
+) -> None:
+    save(store, f"{prefix}-old", 100)
+    save(store, f"{prefix}-recent", 2)
+    # A conversation that began long ago but goes on today is kept whole.
+    save(store, f"{prefix}-ongoing", 100, 0)
+    mine = {f"{prefix}-old", f"{prefix}-recent", f"{prefix}-ongoing"}
+    assert delete_older_than(engine, 30, dry_run=True) >= 1
+    assert mine <= senders(engine)
+    delete_older_than(engine, 30)
+    assert senders(engine) & mine == {f"{prefix}-recent", f"{prefix}-ongoing"}
+
+
+def test_sqlite_retention(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "conversations.db"
+    store = RedactingSQLTrackerStore(
+        domain=Domain.empty(), dialect="sqlite", db=str(db)
+    )
+    # The same endpoints file the bot uses, with its ${TRACKER_SQLITE_PATH}.
+    monkeypatch.setenv("TRACKER_SQLITE_PATH", str(db))
+    monkeypatch.setenv("ACTION_SERVER_URL", "http://localhost:5055/webhook")
+    engine = engine_from_endpoints(
+        Path(__file__).resolve().parent.parent / "endpoints.yml"
+    )
+    check_retention(store, engine, "sqlite")
+
+
+def test_negative_days_rejected(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        delete_older_than(sa.create_engine(f"sqlite:///{tmp_path}/x.db"), -1)
+
+
+def postgres_available() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not postgres_available(), reason="no PostgreSQL on 127.0.0.1:5432")
+def test_postgresql_retention() -> None:
+    store = RedactingSQLTrackerStore(
+        domain=Domain.empty(),
+        dialect="postgresql",
+        host="127.0.0.1",
+        port=5432,
+        db="test",
+        username="postgres",
+    )
+    engine = sa.create_engine("postgresql://postgres@127.0.0.1:5432/test")
+    check_retention(store, engine, f"pg-{uuid.uuid4().hex[:8]}")
