@@ -85,6 +85,7 @@ def running_bot(
     extra_env: dict[str, str] | None = None,
     credentials: str = "credentials.yml",
     cors: list[str] | None = None,
+    endpoints: str = "endpoints.yml",
 ) -> Iterator[Bot]:
     """Run the bot with the embedded profile (SQLite file in ``workdir``)."""
     rasa_port, action_port = free_port(), free_port()
@@ -127,7 +128,7 @@ def running_bot(
                 "--port",
                 str(rasa_port),
                 "--endpoints",
-                "endpoints.yml",
+                endpoints,
                 "--credentials",
                 credentials,
                 *(["--cors", *cors] if cors else []),

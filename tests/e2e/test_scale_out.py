@@ -1,0 +1,93 @@
+"""Two Rasa replicas on PostgreSQL (tracker store) and Redis (lock store) serve the
+same conversations (endpoints.scale.yml). Skipped where those servers are absent."""
+
+from __future__ import annotations
+
+import random
+import socket
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+from stack import Bot, running_bot
+
+pytestmark = pytest.mark.slow
+
+
+def _listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+if not (_listening(5432) and _listening(6379)):
+    pytest.skip(
+        "scale-out tests need PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379",
+        allow_module_level=True,
+    )
+
+SCALE_ENV = {
+    "TRACKER_DB_HOST": "127.0.0.1",
+    "TRACKER_DB_PORT": "5432",
+    "TRACKER_DB_NAME": "test",
+    "TRACKER_DB_USER": "postgres",
+    "TRACKER_DB_PASSWORD": "",
+    "LOCK_STORE_HOST": "127.0.0.1",
+    "LOCK_STORE_PORT": "6379",
+}
+
+
+@pytest.fixture(scope="module")
+def replicas(
+    model_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[list[Bot]]:
+    with ExitStack() as stack:
+        bots = [
+            stack.enter_context(
+                running_bot(
+                    model_path,
+                    tmp_path_factory.mktemp(f"replica{i}"),
+                    SCALE_ENV,
+                    endpoints="endpoints.scale.yml",
+                )
+            )
+            for i in range(2)
+        ]
+        yield bots
+
+
+def test_one_conversation_alternating_between_replicas(replicas: list[Bot]) -> None:
+    a, b = replicas
+    sender = f"scale-{uuid.uuid4().hex[:8]}"
+    assert "生年月日" in a.texts(sender, "自分の有効期限を調べたい")
+    assert "発行された日" in b.texts(
+        sender, "昭和60年4月3日"
+    )  # form state carried over
+    assert "2026年4月3日（令和8年4月3日）" in a.texts(sender, "令和3年6月10日")
+
+
+def _conversation(replicas: list[Bot], seed: int) -> tuple[str, list[str]]:
+    rng = random.Random(seed)
+    sender = f"load-{seed}-{uuid.uuid4().hex[:6]}"
+    year = 1950 + seed % 50
+    turns = ["自分の有効期限を調べたい", f"{year}年4月3日", "令和3年6月10日"]
+    return sender, [rng.choice(replicas).texts(sender, text) for text in turns]
+
+
+def test_concurrent_conversations_on_random_replicas(replicas: list[Bot]) -> None:
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda s: _conversation(replicas, s), range(24)))
+    for seed, (sender, answers) in enumerate(results):
+        year = 1950 + seed % 50
+        assert "生年月日" in answers[0], sender
+        assert "発行された日" in answers[1], sender
+        # Card issued 2021-06-10; certificate to the 5th birthday after: 2026-04-03.
+        assert "2026年4月3日" in answers[2], (sender, year, answers)
+        assert answers[2].count("すでに切れています") == 1, (
+            "answered once, not twice"
+        )
