@@ -91,12 +91,12 @@ def running_bot(
     rasa_port, action_port = free_port(), free_port()
     env = {
         **os.environ,
-        **(extra_env or {}),
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "3",
         "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
         "TRACKER_SQLITE_PATH": str(workdir / "conversations.db"),
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        **(extra_env or {}),
     }
     with (
         open(workdir / "actions.log", "wb") as actions_log,

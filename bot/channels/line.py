@@ -28,11 +28,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.line_format import signature_is_valid, to_line_messages
+from bot.channels.rest import NO_ANSWER, clean_text
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_API_BASE_URL = "https://api.line.me"
-MAX_USER_TEXT = 2000  # longer messages are cut before they reach the model
 SEEN_EVENTS = 10_000  # webhook event ids remembered for redelivery checks
 NON_TEXT_REPLY = "申し訳ありません。文字でご質問ください。"
 GREETING_PAYLOAD = "/greet"
@@ -146,13 +146,13 @@ class LineInput(InputChannel):
             return
         collector = CollectingOutputChannel()
         await on_new_message(
-            UserMessage(
-                text[:MAX_USER_TEXT], collector, user_id, input_channel=self.name()
-            )
+            UserMessage(clean_text(text), collector, user_id, input_channel=self.name())
         )
-        messages = to_line_messages(collector.messages)
-        if messages:
-            await self._send(reply_token, user_id, messages)
+        # Silence (action server down, handler failed) becomes a polite note.
+        messages = to_line_messages(collector.messages) or [
+            {"type": "text", "text": NO_ANSWER}
+        ]
+        await self._send(reply_token, user_id, messages)
 
     async def _send(
         self, reply_token: Any, user_id: Any, messages: list[dict[str, Any]]

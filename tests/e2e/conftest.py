@@ -11,11 +11,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
-from fake_line import FakeLine  # noqa: E402
+from fake_line import LINE_SECRET, LINE_TOKEN, FakeLine  # noqa: E402
 from stack import Bot, free_port, running_bot, running_web_app  # noqa: E402
-
-LINE_SECRET = "e2e-channel-secret"
-LINE_TOKEN = "e2e-access-token"
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,9 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+LINE_SECRET = "e2e-channel-secret"
+LINE_TOKEN = "e2e-access-token"
+
 
 class FakeLine:
     """Records reply and push requests; a reply token starting "expired" gets 400."""

@@ -8,8 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import LINE_SECRET, LINE_TOKEN
-from fake_line import FakeLine
+from fake_line import LINE_SECRET, LINE_TOKEN, FakeLine
 from stack import Bot
 
 pytestmark = pytest.mark.slow

@@ -88,6 +88,4 @@ def test_concurrent_conversations_on_random_replicas(replicas: list[Bot]) -> Non
         assert "発行された日" in answers[1], sender
         # Card issued 2021-06-10; certificate to the 5th birthday after: 2026-04-03.
         assert "2026年4月3日" in answers[2], (sender, year, answers)
-        assert answers[2].count("すでに切れています") == 1, (
-            "answered once, not twice"
-        )
+        assert answers[2].count("すでに切れています") == 1, "answered once, not twice"
