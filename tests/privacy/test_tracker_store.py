@@ -44,3 +44,50 @@ def test_stored_user_events_are_masked(tmp_path: Path) -> None:
     assert restored is not None
     texts = [e.text for e in restored.events if isinstance(e, UserUttered)]
     assert texts[0] == "マイナンバーは" + "＊" * 12 + "、暗証番号は＊＊＊＊です"
+
+
+def test_long_sessions_are_compacted_keeping_slots_and_form(tmp_path: Path) -> None:
+    from rasa.shared.core.events import ActiveLoop, SlotSet
+
+    from bot.privacy.tracker_store import MAX_SESSION_EVENTS
+
+    domain = Domain.from_dict(
+        {
+            "intents": ["faq"],
+            "slots": {
+                "birth_date": {"type": "text", "mappings": [{"type": "custom"}]},
+                "requested_slot": {"type": "any", "mappings": []},
+            },
+            "forms": {"expiry_form": {"required_slots": ["birth_date"]}},
+        }
+    )
+    store = RedactingSQLTrackerStore(
+        domain=domain, dialect="sqlite", db=str(tmp_path / "t.db")
+    )
+    events: list = [ActionExecuted("action_listen")]
+    for i in range(MAX_SESSION_EVENTS):
+        events += [
+            UserUttered(f"質問{i}", {"name": "faq", "confidence": 1.0}),
+            ActionExecuted("action_listen"),
+        ]
+    events += [
+        ActiveLoop("expiry_form"),
+        SlotSet("requested_slot", "birth_date"),
+        SlotSet("birth_date", "1985-04-03"),
+    ]
+    tracker = DialogueStateTracker.from_events("long", events, domain.slots)
+    asyncio.run(store.save(tracker))
+    restored = asyncio.run(store.retrieve("long"))
+    assert restored is not None
+    assert len(restored.events) < 10  # only the compacted session is loaded
+    assert restored.get_slot("birth_date") == "1985-04-03"
+    assert restored.get_slot("requested_slot") == "birth_date"
+    assert restored.active_loop_name == "expiry_form"
+    # The next turn saves after the compaction, not over it.
+    restored.update(
+        UserUttered("令和3年6月10日", {"name": "inform_date", "confidence": 1.0})
+    )
+    asyncio.run(store.save(restored))
+    again = asyncio.run(store.retrieve("long"))
+    assert again is not None and again.latest_message.text == "令和3年6月10日"
+    assert again.get_slot("birth_date") == "1985-04-03"
