@@ -22,6 +22,17 @@ def _port(environ: Mapping[str, str], name: str, default: int) -> int:
     return port
 
 
+def _positive(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name, str(default))
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < 1:
+        raise ConfigError(f"{name} must be at least 1, got {value}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Process settings; defaults are the embedded profile of DESIGN.md."""
@@ -30,6 +41,9 @@ class Settings:
     web_port: int = 8000
     rasa_url: str = "http://localhost:5005"
     timezone: str = "Asia/Tokyo"  # "today" is the Japanese calendar date (RULES.md D1)
+    # Public endpoints: messages per minute from one sender, requests from one address.
+    rate_limit_sender: int = 30
+    rate_limit_address: int = 300
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -39,4 +53,10 @@ class Settings:
             web_host=env.get("WEB_HOST", cls.web_host),
             web_port=_port(env, "WEB_PORT", cls.web_port),
             rasa_url=env.get("RASA_URL", cls.rasa_url).rstrip("/"),
+            rate_limit_sender=_positive(
+                env, "RATE_LIMIT_SENDER", cls.rate_limit_sender
+            ),
+            rate_limit_address=_positive(
+                env, "RATE_LIMIT_ADDRESS", cls.rate_limit_address
+            ),
         )

@@ -8,7 +8,9 @@ Compared with Rasa's own ``RestInput`` it:
   when a handler fails);
 - never answers with silence: if the bot produced nothing (the action server is down
   or slow, or the handler failed), the resident gets a polite note with the phone
-  number instead.
+  number instead;
+- limits messages per sender and requests per client address (429 with Retry-After;
+  RATE_LIMIT_SENDER and RATE_LIMIT_ADDRESS per minute).
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from bot.config import Settings
+from bot.ratelimit import RateLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +56,18 @@ def bad_request(message_en: str, message_ja: str) -> HTTPResponse:
     return response.json({"error": message_en, "message_ja": message_ja}, status=400)
 
 
+def too_many(retry_after: int) -> HTTPResponse:
+    """Return a 429 that says when to try again, in English and Japanese."""
+    return response.json(
+        {
+            "error": "too many messages; try again later",
+            "message_ja": "短い時間に多くのメッセージが送られました。少し待ってからお試しください。",
+        },
+        status=429,
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
 class GuardedRestInput(RestInput):
     """REST channel with input checks and a polite answer instead of silence."""
 
@@ -58,6 +75,17 @@ class GuardedRestInput(RestInput):
     def name(cls) -> str:
         """Same name as Rasa's REST channel, so the URL stays /webhooks/rest/."""
         return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> GuardedRestInput:
+        """Build with the rate limits of the environment (bot/config.py)."""
+        return cls(Settings.from_env())
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        """Create the per-sender and per-address limiters."""
+        settings = settings or Settings()
+        self.per_sender = RateLimiter(settings.rate_limit_sender)
+        self.per_address = RateLimiter(settings.rate_limit_address)
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
@@ -71,6 +99,9 @@ class GuardedRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            address = str(request.ip or "unknown")
+            if not self.per_address.allow(address):
+                return too_many(self.per_address.retry_after(address))
             try:
                 payload = json.loads(request.body or b"")
             except (ValueError, UnicodeDecodeError):
@@ -91,6 +122,8 @@ class GuardedRestInput(RestInput):
                 return bad_request(
                     "message must be a string", "メッセージは文字で送ってください。"
                 )
+            if not self.per_sender.allow(sender):
+                return too_many(self.per_sender.retry_after(sender))
             text = clean_text(text)
             collector = CollectingOutputChannel()
             if text.strip():

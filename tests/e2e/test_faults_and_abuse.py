@@ -66,10 +66,22 @@ def test_odd_messages_get_a_polite_answer(bot: Bot, text: str) -> None:
     assert messages and all(m.get("text") for m in messages)
 
 
-def test_servers_answer_normally_afterwards(bot: Bot) -> None:
-    for _ in range(30):  # many messages from one sender
-        bot.send("abuse-2", "こんにちは")
+def test_a_flood_from_one_sender_is_limited_and_others_are_served(bot: Bot) -> None:
+    statuses = [
+        post(bot, b'{"sender": "abuse-2", "message": "\xe3\x81\x82"}').status_code
+        for _ in range(40)  # more than RATE_LIMIT_SENDER (30) in a minute
+    ]
+    assert statuses.count(200) == 30
+    assert statuses[-1] == 429
+    limited = post(bot, b'{"sender": "abuse-2", "message": "hi"}')
+    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
     assert "本庁市民課" in bot.texts("abuse-3", "どこで更新できますか")
+
+
+def test_rasa_http_api_is_not_exposed(bot: Bot) -> None:
+    # Started without --enable-api: no conversation or model endpoints.
+    for path in ("/conversations/x/tracker", "/model/parse", "/status"):
+        assert httpx.get(f"{bot.rasa_url}{path}", timeout=10).status_code == 404
 
 
 def test_action_server_down_gives_a_polite_answer_and_faqs_still_work(
