@@ -6,30 +6,23 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+MAX_RATE = 10_000_000  # per minute; anything above means "no limit"
+
 
 class ConfigError(ValueError):
     """A setting is missing or malformed; raised at start-up, never on a message."""
 
 
-def _port(environ: Mapping[str, str], name: str, default: int) -> int:
-    raw = environ.get(name, str(default))
-    try:
-        port = int(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a port number, got {raw!r}") from None
-    if not 0 < port < 65536:
-        raise ConfigError(f"{name} must be between 1 and 65535, got {port}")
-    return port
-
-
-def _positive(environ: Mapping[str, str], name: str, default: int) -> int:
+def _int(
+    environ: Mapping[str, str], name: str, default: int, low: int, high: int
+) -> int:
     raw = environ.get(name, str(default))
     try:
         value = int(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
-    if value < 1:
-        raise ConfigError(f"{name} must be at least 1, got {value}")
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
     return value
 
 
@@ -51,12 +44,12 @@ class Settings:
         env = os.environ if environ is None else environ
         return cls(
             web_host=env.get("WEB_HOST", cls.web_host),
-            web_port=_port(env, "WEB_PORT", cls.web_port),
+            web_port=_int(env, "WEB_PORT", cls.web_port, 1, 65535),
             rasa_url=env.get("RASA_URL", cls.rasa_url).rstrip("/"),
-            rate_limit_sender=_positive(
-                env, "RATE_LIMIT_SENDER", cls.rate_limit_sender
+            rate_limit_sender=_int(
+                env, "RATE_LIMIT_SENDER", cls.rate_limit_sender, 1, MAX_RATE
             ),
-            rate_limit_address=_positive(
-                env, "RATE_LIMIT_ADDRESS", cls.rate_limit_address
+            rate_limit_address=_int(
+                env, "RATE_LIMIT_ADDRESS", cls.rate_limit_address, 1, MAX_RATE
             ),
         )

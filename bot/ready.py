@@ -39,9 +39,14 @@ def main() -> None:
         if waiting:
             time.sleep(1)
     if waiting:
-        print(f"not ready after {TIMEOUT_SECONDS} s: {', '.join(waiting)}", file=sys.stderr)
+        print(
+            f"not ready after {TIMEOUT_SECONDS} s: {', '.join(waiting)}",
+            file=sys.stderr,
+        )
         sys.exit(1)
-    print(f"ready: chat demo http://localhost:{env.get('WEB_PORT', '8000')}/", flush=True)
+    print(
+        f"ready: chat demo http://localhost:{env.get('WEB_PORT', '8000')}/", flush=True
+    )
     while True:  # honcho stops every process when one exits
         time.sleep(3600)
 

@@ -1,0 +1,23 @@
+"""Settings from the environment: defaults, and clear errors at start-up."""
+
+import pytest
+
+from bot.config import ConfigError, Settings
+
+
+def test_defaults_are_the_embedded_profile() -> None:
+    settings = Settings.from_env({})
+    assert (settings.web_port, settings.rasa_url) == (8000, "http://localhost:5005")
+
+
+def test_values_are_read() -> None:
+    settings = Settings.from_env(
+        {"WEB_PORT": "9000", "RASA_URL": "https://bot.example/"}
+    )
+    assert (settings.web_port, settings.rasa_url) == (9000, "https://bot.example")
+
+
+@pytest.mark.parametrize("port", ["0", "70000", "eighty", ""])
+def test_bad_port_is_a_config_error(port: str) -> None:
+    with pytest.raises(ConfigError, match="WEB_PORT"):
+        Settings.from_env({"WEB_PORT": port})
