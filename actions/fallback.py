@@ -33,7 +33,8 @@ TITLES: dict[str, str] = {
     "faq/contact": "問い合わせ先",
 }
 MAX_SUGGESTIONS = 3
-NONE_OF_THESE = {"title": "どれでもない", "payload": "/deny"}
+# Rasa's two-stage fallback reads out_of_scope as "none of these": ask to rephrase.
+NONE_OF_THESE = {"title": "どれでもない", "payload": "/out_of_scope"}
 
 
 def suggestions(parse_data: dict[str, Any]) -> list[str]:

@@ -42,7 +42,7 @@ def test_buttons_in_japanese_with_a_way_out() -> None:
         "/faq/proxy",
         "/faq/proxy_lost_form",
         "/check_expiry",
-        "/deny",
+        "/out_of_scope",
     ]
 
 

@@ -102,3 +102,15 @@ def test_every_faq_gets_its_own_answer(bot: Bot, name: str, question: str) -> No
     messages = bot.send(f"faq-{name}", question)
     assert messages[0]["text"] == _faq_answer(name)
     assert messages[0].get("buttons"), "each answer offers a next step"
+
+
+def test_two_stage_fallback_then_phone_numbers(bot: Bot) -> None:
+    sender = "fallback-1"
+    [first] = bot.send(sender, "マイナ")
+    assert first["text"] == "次のどれについてのご質問でしょうか。"
+    payloads = [b["payload"] for b in first["buttons"]]
+    assert payloads[-1] == "/out_of_scope" and len(payloads) >= 2
+    assert "別の言い方" in bot.texts(sender, "/out_of_scope")  # "none of these"
+    # Still unclear after rephrasing: one more offer, then the phone numbers.
+    assert "次のどれ" in bot.texts(sender, "qwerty")
+    assert "0826-42-5616" in bot.texts(sender, "/out_of_scope")
