@@ -21,6 +21,9 @@ from bot.certificate.explanation import explain
 from bot.clock import today_in
 from bot.dates.roles import BIRTH_SLOT, ISSUE_SLOT, Role, assign_dates, correct_year
 
+# Each date on its own, before the two are checked together.
+_SINGLE_DATE_CHECK = {BIRTH_SLOT: validate_birthdate, ISSUE_SLOT: validate_issued_on}
+
 ADULT_WARD_WORDS = ("成年被後見人", "被後見人", "成年後見", "後見人")
 
 
@@ -147,13 +150,24 @@ class ValidateExpiryForm(FormValidationAction):
         return events
 
     @staticmethod
-    def _reject(
-        dispatcher: CollectingDispatcher, error: InvalidAssessmentInput, slot: str
+    def _checked(
+        slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:
-        dispatcher.utter_message(
-            response="utter_invalid_date", message=error.message_ja
-        )
-        return {slot: None}
+        """Accept ``value`` for ``slot`` if the rules engine does, with the other date."""
+        given = date.fromisoformat(value)
+        other = _slot_date(tracker, ISSUE_SLOT if slot == BIRTH_SLOT else BIRTH_SLOT)
+        today = today_in()
+        try:
+            _SINGLE_DATE_CHECK[slot](given, today)
+            if other is not None:
+                birth, issued = (given, other) if slot == BIRTH_SLOT else (other, given)
+                validate(birth, issued, today)
+        except InvalidAssessmentInput as error:
+            dispatcher.utter_message(
+                response="utter_invalid_date", message=error.message_ja
+            )
+            return {slot: None}
+        return {slot: value}
 
     def validate_birth_date(
         self,
@@ -163,15 +177,7 @@ class ValidateExpiryForm(FormValidationAction):
         domain: DomainDict,
     ) -> dict[str, Any]:
         """Accept a birthdate that is not in the future and fits the issuance date."""
-        birth = date.fromisoformat(value)
-        issued = _slot_date(tracker, ISSUE_SLOT)
-        try:
-            validate_birthdate(birth, today_in())
-            if issued is not None:
-                validate(birth, issued, today_in())
-        except InvalidAssessmentInput as error:
-            return self._reject(dispatcher, error, BIRTH_SLOT)
-        return {BIRTH_SLOT: value}
+        return self._checked(BIRTH_SLOT, value, dispatcher, tracker)
 
     def validate_issue_date(
         self,
@@ -181,15 +187,7 @@ class ValidateExpiryForm(FormValidationAction):
         domain: DomainDict,
     ) -> dict[str, Any]:
         """Accept an issuance date a card can have, after the birthdate."""
-        issued = date.fromisoformat(value)
-        birth = _slot_date(tracker, BIRTH_SLOT)
-        try:
-            validate_issued_on(issued, today_in())
-            if birth is not None:
-                validate(birth, issued, today_in())
-        except InvalidAssessmentInput as error:
-            return self._reject(dispatcher, error, ISSUE_SLOT)
-        return {ISSUE_SLOT: value}
+        return self._checked(ISSUE_SLOT, value, dispatcher, tracker)
 
 
 class ActionComputeExpiry(Action):

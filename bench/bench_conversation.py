@@ -18,7 +18,7 @@ import time
 from itertools import cycle
 from pathlib import Path
 
-from stack import ROOT, running_bot
+from stack import NO_RATE_LIMIT, ROOT, running_bot
 
 TURNS = [
     "更新の持ち物を教えて",
@@ -48,10 +48,9 @@ def main() -> None:
     args = parser.parse_args()
 
     # One resident sending 300 messages in a minute is what the rate limit stops.
-    unlimited = {"RATE_LIMIT_SENDER": "1000000", "RATE_LIMIT_ADDRESS": "1000000"}
     with (
         tempfile.TemporaryDirectory() as workdir,
-        running_bot(Path(args.model).resolve(), Path(workdir), unlimited) as bot,
+        running_bot(Path(args.model).resolve(), Path(workdir), NO_RATE_LIMIT) as bot,
     ):
         bot.send("warm-up", "こんにちは")
         latencies = []

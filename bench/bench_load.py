@@ -26,7 +26,7 @@ from pathlib import Path
 
 import httpx
 from bench_conversation import rss_mib
-from stack import ROOT, running_bot
+from stack import NO_RATE_LIMIT, ROOT, SCALE_OUT_ENV, running_bot
 
 VISIT = [
     "更新の持ち物を教えて",
@@ -36,16 +36,6 @@ VISIT = [
     "令和3年6月10日",
     "ありがとうございました",
 ]
-UNLIMITED = {"RATE_LIMIT_SENDER": "1000000", "RATE_LIMIT_ADDRESS": "1000000"}
-SCALE = {
-    "TRACKER_DB_HOST": "127.0.0.1",
-    "TRACKER_DB_PORT": "5432",
-    "TRACKER_DB_NAME": "test",
-    "TRACKER_DB_USER": "postgres",
-    "TRACKER_DB_PASSWORD": "",
-    "LOCK_STORE_HOST": "127.0.0.1",
-    "LOCK_STORE_PORT": "6379",
-}
 
 
 class PeakMemory:
@@ -129,14 +119,14 @@ def main() -> None:
     with ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         if args.profile == "default":
-            bots = [stack.enter_context(running_bot(model, workdir, UNLIMITED))]
+            bots = [stack.enter_context(running_bot(model, workdir, NO_RATE_LIMIT))]
         else:
             bots = [
                 stack.enter_context(
                     running_bot(
                         model,
                         workdir / f"r{i}",
-                        {**UNLIMITED, **SCALE},
+                        {**NO_RATE_LIMIT, **SCALE_OUT_ENV},
                         endpoints="endpoints.scale.yml",
                     )
                 )

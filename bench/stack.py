@@ -19,6 +19,20 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Benchmarks send far more from one address than the public rate limits allow.
+NO_RATE_LIMIT = {"RATE_LIMIT_SENDER": "1000000", "RATE_LIMIT_ADDRESS": "1000000"}
+
+# endpoints.scale.yml against the PostgreSQL and Redis of this machine.
+SCALE_OUT_ENV = {
+    "TRACKER_DB_HOST": "127.0.0.1",
+    "TRACKER_DB_PORT": "5432",
+    "TRACKER_DB_NAME": "test",
+    "TRACKER_DB_USER": "postgres",
+    "TRACKER_DB_PASSWORD": "",
+    "LOCK_STORE_HOST": "127.0.0.1",
+    "LOCK_STORE_PORT": "6379",
+}
+
 
 def free_port() -> int:
     """Return a TCP port that is free on 127.0.0.1 now."""

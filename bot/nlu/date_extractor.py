@@ -12,18 +12,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.dates import DateParseError, find_dates, parse_date
 from bot.dates.partial import find_year_only
 from bot.dates.roles import date_role, text_role
+from bot.nlu.stateless import StatelessComponent
 
 DATE = "date"
 DATE_ERROR = "date_error"
@@ -85,28 +82,13 @@ def extract_date_entities(text: str) -> list[dict[str, Any]]:
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
 )
-class JapaneseDateExtractor(GraphComponent, EntityExtractorMixin):
+class JapaneseDateExtractor(StatelessComponent, EntityExtractorMixin):
     """Finds 西暦/和暦 dates (漢数字, 全角 included) in user messages."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """No options."""
         return {}
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> JapaneseDateExtractor:
-        """Create the component (see parent class)."""
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Leave training data alone: dates are not learned, they are parsed."""
-        return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Add date entities to each message."""

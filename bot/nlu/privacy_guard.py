@@ -9,12 +9,7 @@ The tracker store redacts the stored user text (bot/privacy/tracker_store.py).
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import (
     ENTITIES,
     INTENT,
@@ -24,35 +19,18 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.stateless import StatelessComponent
 from bot.privacy import find_secrets, redact
 
 SECRET = "secret"
 SHARE_SECRET_INTENT = "share_secret"
 
 
-class _Stateless(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> _Stateless:
-        """Create the component (see parent class)."""
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Training data holds no secrets; nothing to do."""
-        return training_data
-
-
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
 )
-class SecretRedactor(_Stateless):
+class SecretRedactor(StatelessComponent):
     """Masks My Numbers and PINs before anything else reads the message."""
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -87,7 +65,7 @@ class SecretRedactor(_Stateless):
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
-class SecretIntentOverride(_Stateless):
+class SecretIntentOverride(StatelessComponent):
     """Answers any message that held a secret with the privacy warning."""
 
     def process(self, messages: list[Message]) -> list[Message]:

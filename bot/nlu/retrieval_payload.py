@@ -12,10 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import (
     RESPONSE_SELECTOR_PREDICTION_KEY,
     RESPONSE_SELECTOR_PROPERTY_NAME,
@@ -33,7 +30,8 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.stateless import StatelessComponent
 
 RETRIEVAL_INTENT = "faq"
 _PAYLOAD = re.compile(r"^\s*/" + RETRIEVAL_INTENT + r"/([A-Za-z0-9_]+)\s*$")
@@ -62,23 +60,8 @@ def selector_output(key: str) -> dict[str, Any]:
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
-class RetrievalPayloadHandler(GraphComponent):
+class RetrievalPayloadHandler(StatelessComponent):
     """Resolves ``/faq/<name>`` button payloads to the FAQ answer."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> RetrievalPayloadHandler:
-        """Create the component (see parent class)."""
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Nothing to learn."""
-        return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Replace the prediction of each ``/faq/<name>`` payload."""

@@ -12,7 +12,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from stack import Bot, running_bot
+from stack import SCALE_OUT_ENV, Bot, running_bot
 
 pytestmark = pytest.mark.slow
 
@@ -31,16 +31,6 @@ if not (_listening(5432) and _listening(6379)):
         allow_module_level=True,
     )
 
-SCALE_ENV = {
-    "TRACKER_DB_HOST": "127.0.0.1",
-    "TRACKER_DB_PORT": "5432",
-    "TRACKER_DB_NAME": "test",
-    "TRACKER_DB_USER": "postgres",
-    "TRACKER_DB_PASSWORD": "",
-    "LOCK_STORE_HOST": "127.0.0.1",
-    "LOCK_STORE_PORT": "6379",
-}
-
 
 @pytest.fixture(scope="module")
 def replicas(
@@ -52,7 +42,7 @@ def replicas(
                 running_bot(
                     model_path,
                     tmp_path_factory.mktemp(f"replica{i}"),
-                    SCALE_ENV,
+                    SCALE_OUT_ENV,
                     endpoints="endpoints.scale.yml",
                 )
             )
