@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from bot.config import Settings
 from bot.web import errors
+from bot.web.guard import PublicGuard
 from bot.web.routes import certificates, dates, health, widget
 
 
@@ -21,6 +22,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     errors.install(app)
+    app.add_middleware(PublicGuard, rate_limit_address=settings.rate_limit_address)
     app.include_router(health.router)
     app.include_router(certificates.router)
     app.include_router(dates.router)

@@ -12,6 +12,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from bot.web.guard import BodyTooLarge, too_large
+
 FIELD_JA = {
     "birthdate": "生年月日",
     "issued_on": "カードの発行日",
@@ -98,6 +100,8 @@ async def _on_http_error(request: Request, exc: HTTPException) -> Response:
                 )
             ]
         )
+    if isinstance(exc, BodyTooLarge):
+        return too_large(exc.limit)
     return await http_exception_handler(request, exc)
 
 

@@ -130,6 +130,23 @@ class ErrorResponse(BaseModel):
     message_ja: str
 
 
+class LimitError(BaseModel):
+    """Body of a 413 (request too large) or 429 (too many requests)."""
+
+    error: str
+    message_ja: str
+
+
+# Answers of bot.web.guard on every API route.
+LIMIT_RESPONSES: dict[int | str, dict[str, object]] = {
+    413: {"model": LimitError, "description": "Request body too large."},
+    429: {
+        "model": LimitError,
+        "description": "Too many requests from this address; see Retry-After.",
+    },
+}
+
+
 class Health(BaseModel):
     """Liveness answer."""
 

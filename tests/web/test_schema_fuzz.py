@@ -3,10 +3,12 @@
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from bot.config import Settings
+from bot.config import MAX_RATE, Settings
 from bot.web import create_app
 
-schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(Settings()))
+schema = schemathesis.openapi.from_asgi(
+    "/openapi.json", create_app(Settings(rate_limit_address=MAX_RATE))
+)
 
 
 @schema.parametrize()

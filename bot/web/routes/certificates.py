@@ -9,9 +9,16 @@ from bot.certificate import InvalidAssessmentInput, assess
 from bot.certificate.explanation import explain
 from bot.clock import today_in
 from bot.web.errors import error_item, error_response
-from bot.web.models import AssessmentRequest, AssessmentResponse, ErrorResponse
+from bot.web.models import (
+    LIMIT_RESPONSES,
+    AssessmentRequest,
+    AssessmentResponse,
+    ErrorResponse,
+)
 
-router = APIRouter(prefix="/api/v1/certificates", tags=["certificates"])
+router = APIRouter(
+    prefix="/api/v1/certificates", tags=["certificates"], responses=LIMIT_RESPONSES
+)
 
 
 @router.post(

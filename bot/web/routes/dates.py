@@ -7,9 +7,9 @@ from fastapi.responses import JSONResponse
 
 from bot.dates import DateParseError, format_date_ja, parse_date
 from bot.web.errors import error_item, error_response
-from bot.web.models import ErrorResponse, ParsedDate
+from bot.web.models import LIMIT_RESPONSES, ErrorResponse, ParsedDate
 
-router = APIRouter(prefix="/api/v1/dates", tags=["dates"])
+router = APIRouter(prefix="/api/v1/dates", tags=["dates"], responses=LIMIT_RESPONSES)
 
 MAX_TEXT_LENGTH = (
     200  # a chat message with one date; longer input is refused, not parsed
