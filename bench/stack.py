@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +92,36 @@ def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
             process.kill()
 
 
+def _environment(workdir: Path, extra_env: dict[str, str] | None) -> dict[str, str]:
+    return {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "TRACKER_SQLITE_PATH": str(workdir / "conversations.db"),
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        **(extra_env or {}),
+    }
+
+
+@contextmanager
+def running_actions(port: int, workdir: Path) -> Iterator[int]:
+    """Run the action server on ``port`` until the block ends; yield its pid."""
+    with open(workdir / f"actions-{port}.log", "ab") as log:
+        actions = subprocess.Popen(
+            [sys.executable, "-m", "rasa_sdk", "--actions", "actions"]
+            + ["--port", str(port)],
+            cwd=ROOT,
+            env=_environment(workdir, None),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for(f"http://127.0.0.1:{port}/health", actions)
+            yield actions.pid
+        finally:
+            _stop([actions])
+
+
 @contextmanager
 def running_bot(
     model: Path,
@@ -100,37 +130,25 @@ def running_bot(
     credentials: str = "credentials.yml",
     cors: list[str] | None = None,
     endpoints: str = "endpoints.yml",
+    action_port: int | None = None,
 ) -> Iterator[Bot]:
-    """Run the bot with the embedded profile (SQLite file in ``workdir``)."""
-    rasa_port, action_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "RASA_TELEMETRY_ENABLED": "false",
-        "TF_CPP_MIN_LOG_LEVEL": "3",
-        "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-        "TRACKER_SQLITE_PATH": str(workdir / "conversations.db"),
-        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        **(extra_env or {}),
-    }
-    with (
-        open(workdir / "actions.log", "wb") as actions_log,
-        open(workdir / "rasa.log", "wb") as rasa_log,
-    ):
-        actions = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "rasa_sdk",
-                "--actions",
-                "actions",
-                "--port",
-                str(action_port),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=actions_log,
-            stderr=subprocess.STDOUT,
+    """Run the Rasa server and an action server (SQLite file in ``workdir``).
+
+    With ``action_port`` the Rasa server expects the action server there and none is
+    started: the caller starts and stops it with ``running_actions``.
+    """
+    own_actions = action_port is None
+    port = free_port() if action_port is None else action_port
+    env = _environment(
+        workdir,
+        {"ACTION_SERVER_URL": f"http://127.0.0.1:{port}/webhook", **(extra_env or {})},
+    )
+    rasa_port = free_port()
+    with ExitStack() as stack:
+        actions_pid = (
+            stack.enter_context(running_actions(port, workdir)) if own_actions else 0
         )
+        rasa_log = stack.enter_context(open(workdir / "rasa.log", "ab"))
         rasa = subprocess.Popen(
             [
                 sys.executable,
@@ -152,17 +170,14 @@ def running_bot(
             stdout=rasa_log,
             stderr=subprocess.STDOUT,
         )
-        try:
-            wait_for(f"http://127.0.0.1:{action_port}/health", actions)
-            wait_for(f"http://127.0.0.1:{rasa_port}/", rasa)
-            yield Bot(
-                f"http://127.0.0.1:{rasa_port}",
-                workdir / "conversations.db",
-                rasa.pid,
-                actions.pid,
-            )
-        finally:
-            _stop([rasa, actions])
+        stack.callback(_stop, [rasa])
+        wait_for(f"http://127.0.0.1:{rasa_port}/", rasa)
+        yield Bot(
+            f"http://127.0.0.1:{rasa_port}",
+            workdir / "conversations.db",
+            rasa.pid,
+            actions_pid,
+        )
 
 
 @contextmanager

@@ -37,6 +37,8 @@ class Settings:
     # Public endpoints: messages per minute from one sender, requests from one address.
     rate_limit_sender: int = 30
     rate_limit_address: int = 300
+    # Longest wait for the bot's answer (a slow action server); then a polite note.
+    answer_timeout_seconds: int = 30
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -51,5 +53,8 @@ class Settings:
             ),
             rate_limit_address=_int(
                 env, "RATE_LIMIT_ADDRESS", cls.rate_limit_address, 1, MAX_RATE
+            ),
+            answer_timeout_seconds=_int(
+                env, "ANSWER_TIMEOUT_SECONDS", cls.answer_timeout_seconds, 1, 600
             ),
         )

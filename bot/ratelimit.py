@@ -29,6 +29,7 @@ class RateLimiter:
         self.max_keys = max_keys
         self._clock = clock
         self._events: OrderedDict[str, deque[float]] = OrderedDict()
+        self._told: OrderedDict[str, float] = OrderedDict()
 
     def allow(self, key: str) -> bool:
         """Record an event for ``key``; return False when it is over the limit."""
@@ -50,3 +51,13 @@ class RateLimiter:
         if not events:
             return 1
         return max(1, int(events[0] + self.window - self._clock()) + 1)
+
+    def first_refusal(self, key: str) -> bool:
+        """True once per window for a refused ``key``: tell a flooding sender once."""
+        now = self._clock()
+        told = self._told.pop(key, None)
+        first = told is None or told <= now - self.window
+        self._told[key] = now if first or told is None else told
+        while len(self._told) > self.max_keys:
+            self._told.popitem(last=False)
+        return first

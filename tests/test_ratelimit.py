@@ -37,3 +37,14 @@ def test_settings_validate_limits() -> None:
         Settings.from_env({"RATE_LIMIT_SENDER": "0"})
     with pytest.raises(ConfigError):
         Settings.from_env({"RATE_LIMIT_ADDRESS": "many"})
+
+
+def test_a_flooding_sender_is_told_once_per_window() -> None:
+    clock = Clock()
+    limiter = RateLimiter(2, window_seconds=60, clock=clock)
+    refused = [k for k in range(6) if not limiter.allow("a")]
+    told = [limiter.first_refusal("a") for _ in refused]
+    assert told == [True, False, False, False]
+    clock.now += 61
+    assert limiter.allow("a") and limiter.allow("a") and not limiter.allow("a")
+    assert limiter.first_refusal("a")

@@ -28,7 +28,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.line_format import signature_is_valid, to_line_messages
-from bot.channels.rest import NO_ANSWER, clean_text
+from bot.channels.rest import clean_text, handle_within, with_fallback
+from bot.config import Settings
+from bot.ratelimit import RateLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +38,9 @@ DEFAULT_API_BASE_URL = "https://api.line.me"
 SEEN_EVENTS = 10_000  # webhook event ids remembered for redelivery checks
 NON_TEXT_REPLY = "申し訳ありません。文字でご質問ください。"
 GREETING_PAYLOAD = "/greet"
+TOO_MANY = (
+    "短い時間に多くのメッセージが送られました。少し待ってからもう一度お送りください。"
+)
 
 
 class LineInput(InputChannel):
@@ -54,6 +59,7 @@ class LineInput(InputChannel):
             channel_secret=creds.get("channel_secret"),
             access_token=creds.get("access_token"),
             api_base_url=creds.get("api_base_url") or DEFAULT_API_BASE_URL,
+            settings=Settings.from_env(),
         )
 
     def __init__(
@@ -61,6 +67,7 @@ class LineInput(InputChannel):
         channel_secret: str | None,
         access_token: str | None,
         api_base_url: str = DEFAULT_API_BASE_URL,
+        settings: Settings | None = None,
     ) -> None:
         """Check the credentials now, not on the first message."""
         if not channel_secret or not access_token:
@@ -72,6 +79,11 @@ class LineInput(InputChannel):
         self.api_base_url = api_base_url.rstrip("/")
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._tasks: set[asyncio.Task[None]] = set()
+        settings = settings or Settings()
+        # Messages per minute from one LINE user (RATE_LIMIT_SENDER); the webhook
+        # itself comes from LINE's servers, so there is no per-address limit here.
+        self.per_user = RateLimiter(settings.rate_limit_sender)
+        self.answer_timeout = settings.answer_timeout_seconds
 
     def _first_time(self, event: dict[str, Any]) -> bool:
         event_id = event.get("webhookEventId")
@@ -144,14 +156,24 @@ class LineInput(InputChannel):
             return
         if not isinstance(user_id, str):
             return
+        if not self.per_user.allow(user_id):
+            if self.per_user.first_refusal(user_id):
+                await self._send(
+                    reply_token, user_id, [{"type": "text", "text": TOO_MANY}]
+                )
+            return
         collector = CollectingOutputChannel()
-        await on_new_message(
-            UserMessage(clean_text(text), collector, user_id, input_channel=self.name())
+        answered = await handle_within(
+            on_new_message,
+            UserMessage(
+                clean_text(text), collector, user_id, input_channel=self.name()
+            ),
+            self.answer_timeout,
         )
-        # Silence (action server down, handler failed) becomes a polite note.
-        messages = to_line_messages(collector.messages) or [
-            {"type": "text", "text": NO_ANSWER}
-        ]
+        # Silence (action server down or slow, handler failed) becomes a polite note.
+        messages = to_line_messages(
+            with_fallback(collector.messages, answered, user_id)
+        )
         await self._send(reply_token, user_id, messages)
 
     async def _send(

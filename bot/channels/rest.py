@@ -6,9 +6,9 @@ Compared with Rasa's own ``RestInput`` it:
 - cuts over-long messages and strips control characters before they reach the model;
 - never logs the message text (it may hold a My Number; Rasa's own channel logs it
   when a handler fails);
-- never answers with silence: if the bot produced nothing (the action server is down
-  or slow, or the handler failed), the resident gets a polite note with the phone
-  number instead;
+- never answers with silence: if the bot produced nothing (the action server is down,
+  the handler failed, or no answer came within ANSWER_TIMEOUT_SECONDS), the resident
+  gets a polite note with the phone number instead;
 - limits messages per sender and requests per client address (429 with Retry-After;
   RATE_LIMIT_SENDER and RATE_LIMIT_ADDRESS per minute).
 """
@@ -40,6 +40,8 @@ NO_ANSWER = (
     "お急ぎの方は市民部市民課（0826-42-5616）へお電話ください。"
 )
 
+EMPTY_REPLY = "ご質問を文字で入力してください。"
+
 
 def clean_text(text: str) -> str:
     """Drop control and format characters (keeping line breaks and tabs), and cut."""
@@ -49,6 +51,41 @@ def clean_text(text: str) -> str:
         if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co", "Cn")
     )
     return "".join(kept)[:MAX_MESSAGE_CHARS]
+
+
+async def handle_within(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    message: UserMessage,
+    timeout: float,
+) -> bool:
+    """Run Rasa on ``message`` for at most ``timeout`` seconds; never raise.
+
+    Return False when the handling failed or timed out; the caller then adds NO_ANSWER
+    to whatever the bot said until then. On a timeout the handling is cancelled: Rasa
+    releases the conversation's lock and saves nothing of this message, so the
+    resident can simply send it again. The message text is never logged.
+    """
+    try:
+        await asyncio.wait_for(on_new_message(message), timeout)
+        return True
+    except asyncio.TimeoutError:
+        logger.error(
+            "No answer within %s s (action server or database slow?); "
+            "the resident gets the phone number",
+            timeout,
+        )
+    except Exception:  # noqa: BLE001 - the resident must still get an answer
+        logger.exception("Message handling failed on channel %s", message.input_channel)
+    return False
+
+
+def with_fallback(
+    messages: list[dict[str, Any]], answered: bool, sender: str
+) -> list[dict[str, Any]]:
+    """``messages``, ending with NO_ANSWER if the bot failed or said nothing."""
+    if answered and messages:
+        return messages
+    return [*messages, {"recipient_id": sender, "text": NO_ANSWER}]
 
 
 def bad_request(message_en: str, message_ja: str) -> HTTPResponse:
@@ -86,6 +123,7 @@ class GuardedRestInput(RestInput):
         settings = settings or Settings()
         self.per_sender = RateLimiter(settings.rate_limit_sender)
         self.per_address = RateLimiter(settings.rate_limit_address)
+        self.answer_timeout = settings.answer_timeout_seconds
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
@@ -99,7 +137,8 @@ class GuardedRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            address = str(request.ip or "unknown")
+            # The resident behind a reverse proxy (SANIC_PROXIES_COUNT), else the peer.
+            address = str(request.remote_addr or request.ip or "unknown")
             if not self.per_address.allow(address):
                 return too_many(self.per_address.retry_after(address))
             try:
@@ -125,19 +164,14 @@ class GuardedRestInput(RestInput):
             if not self.per_sender.allow(sender):
                 return too_many(self.per_sender.retry_after(sender))
             text = clean_text(text)
+            if not text.strip():
+                return response.json([{"recipient_id": sender, "text": EMPTY_REPLY}])
             collector = CollectingOutputChannel()
-            if text.strip():
-                try:
-                    await on_new_message(
-                        UserMessage(text, collector, sender, input_channel=self.name())
-                    )
-                except asyncio.CancelledError:
-                    logger.error("REST message handling was cancelled (timeout)")
-                except Exception:  # noqa: BLE001 - the resident must still get an answer
-                    logger.exception("REST message handling failed")
-            messages = collector.messages or [
-                {"recipient_id": sender, "text": NO_ANSWER}
-            ]
-            return response.json(messages)
+            answered = await handle_within(
+                on_new_message,
+                UserMessage(text, collector, sender, input_channel=self.name()),
+                self.answer_timeout,
+            )
+            return response.json(with_fallback(collector.messages, answered, sender))
 
         return webhook

@@ -1,6 +1,18 @@
-"""Input cleaning of the hardened REST channel."""
+"""Input cleaning and the no-silence guard of the hardened channels."""
 
-from bot.channels.rest import MAX_MESSAGE_CHARS, clean_text
+import asyncio
+import time
+
+import pytest
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+from bot.channels.rest import (
+    MAX_MESSAGE_CHARS,
+    NO_ANSWER,
+    clean_text,
+    handle_within,
+    with_fallback,
+)
 
 
 def test_control_and_format_characters_are_dropped() -> None:
@@ -13,3 +25,47 @@ def test_long_text_is_cut() -> None:
 
 def test_emoji_and_japanese_are_kept() -> None:
     assert clean_text("更新😀ｶｰﾄﾞ") == "更新😀ｶｰﾄﾞ"
+
+
+def _message() -> UserMessage:
+    return UserMessage("更新の持ち物は？", CollectingOutputChannel(), "r-1", "rest")
+
+
+def test_a_slow_answer_is_cancelled_and_reported() -> None:
+    cancelled = []
+
+    async def slow(message: UserMessage) -> None:
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            cancelled.append(message.sender_id)
+            raise
+
+    started = time.monotonic()
+    assert asyncio.run(handle_within(slow, _message(), 0.2)) is False
+    assert time.monotonic() - started < 5
+    assert cancelled == ["r-1"]  # Rasa's handling stops and releases its lock
+
+
+def test_a_failed_handler_is_reported_without_the_text(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def failing(message: UserMessage) -> None:
+        raise RuntimeError("action server unreachable")
+
+    assert asyncio.run(handle_within(failing, _message(), 5)) is False
+    assert "action server unreachable" in caplog.text
+    assert "更新の持ち物" not in caplog.text
+
+
+def test_answers_pass_and_silence_or_failure_gets_the_phone_number() -> None:
+    async def answering(message: UserMessage) -> None:
+        await message.output_channel.send_text_message(message.sender_id, "はい")
+
+    message = _message()
+    assert asyncio.run(handle_within(answering, message, 5)) is True
+    said = message.output_channel.messages  # type: ignore[attr-defined]
+    assert with_fallback(said, True, "r-1") == said
+    assert NO_ANSWER in with_fallback([], True, "r-1")[-1]["text"]
+    partial = with_fallback(said, False, "r-1")
+    assert partial[0]["text"] == "はい" and partial[-1]["text"] == NO_ANSWER

@@ -38,6 +38,8 @@ def bot(
         "LINE_CHANNEL_SECRET": LINE_SECRET,
         "LINE_CHANNEL_ACCESS_TOKEN": LINE_TOKEN,
         "LINE_API_BASE_URL": fake_line.url,
+        # As behind one reverse proxy: the client address is taken from X-Forwarded-For.
+        "SANIC_PROXIES_COUNT": "1",
     }
     with running_bot(
         model_path,

@@ -11,6 +11,8 @@ import pytest
 from fake_line import LINE_SECRET, LINE_TOKEN, FakeLine
 from stack import Bot
 
+from bot.channels.line import TOO_MANY
+
 pytestmark = pytest.mark.slow
 
 
@@ -165,3 +167,22 @@ def test_malformed_body_with_valid_signature_is_400(bot: Bot) -> None:
     assert (
         httpx.get(f"{bot.rasa_url}/webhooks/rest/", timeout=10).status_code == 200
     )  # still serving
+
+
+def test_a_flood_from_one_line_user_is_limited_and_told_once(
+    bot: Bot, fake_line: FakeLine
+) -> None:
+    before = len(fake_line.requests)
+    flood = [
+        text_event(f"flood-{i}", "あ" * 5000, f"t-flood-{i}", "Uflood")
+        for i in range(35)  # more than RATE_LIMIT_SENDER (30) in a minute
+    ]
+    assert post_webhook(bot, flood).status_code == 200
+    answered = fake_line.wait_for(before + 31, seconds=120)[before:]
+    assert len(fake_line.wait_for(before + 32, seconds=3)) == before + 31
+    texts = [r["body"]["messages"][0]["text"] for r in answered]
+    assert texts.count(TOO_MANY) == 1, "the flooding user is told once, not 5 times"
+    # Another resident is answered normally meanwhile.
+    post_webhook(bot, [text_event("calm-1", "どこで更新できますか", "t-calm", "Ucalm")])
+    calm = fake_line.wait_for(before + 32)[-1]
+    assert "本庁市民課" in calm["body"]["messages"][0]["text"]
