@@ -36,6 +36,7 @@ def engine_from_endpoints(path: Path) -> sa.engine.Engine:
         db=config.get("db", "rasa.db"),
         username=config.get("username"),
         password=config.get("password"),
+        query=config.get("query"),
     )
     return sa.create_engine(url)
 

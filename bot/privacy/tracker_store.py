@@ -15,7 +15,9 @@ from that short state and the time per message stays flat. Older events stay sto
 from __future__ import annotations
 
 import copy
+import logging
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -30,11 +32,19 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.privacy.detect import find_secrets, redact
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+logger = logging.getLogger(__name__)
+
+# While the database is down: how often to repeat the error, and how many conversations
+# answered without history to remember (so that none of them is saved half-way).
+REPEAT_ERROR_SECONDS = 60.0
+MAX_DEGRADED_SENDERS = 10_000
 
 
 def redact_event(event: Event) -> Event:
@@ -75,8 +85,87 @@ def compaction_events(tracker: DialogueStateTracker) -> list[Event]:
     return events
 
 
+def describe(error: SQLAlchemyError) -> str:
+    """The driver's first line of ``error``, without SQL statement or parameters."""
+    original = getattr(error, "orig", None) or error
+    lines = str(original).strip().splitlines() or [""]
+    return f"{type(original).__name__}: {lines[0]}"
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """``SQLTrackerStore`` with no secrets in user events and a bounded session."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Rasa's store; if the database is down now, say so and recover later."""
+        self._degraded: OrderedDict[str, None] = OrderedDict()
+        self._unavailable_since: float | None = None
+        self._last_reported = 0.0
+        # Rasa logs and goes on when it cannot create the tables at start-up.
+        super().__init__(*args, **kwargs)
+        try:
+            with self.engine.connect():
+                pass
+        except SQLAlchemyError as error:
+            self._report_unavailable("start", error)
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """The latest session of ``sender_id``; None (a fresh start) if unreachable."""
+        try:
+            self._recover()
+            tracker = await super().retrieve(sender_id)
+        except SQLAlchemyError as error:
+            self._report_unavailable("read", error)
+            self._mark_degraded(sender_id)
+            return None
+        self._report_available()
+        self._degraded.pop(sender_id, None)
+        return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store new events; nothing for a conversation answered without history."""
+        if tracker.sender_id in self._degraded:
+            return
+        try:
+            self._recover()
+            await super().save(tracker)
+        except SQLAlchemyError as error:
+            self._report_unavailable("save", error)
+            return
+        self._report_available()
+
+    def _mark_degraded(self, sender_id: str) -> None:
+        degraded = self._degraded
+        degraded[sender_id] = None
+        degraded.move_to_end(sender_id)
+        while len(degraded) > MAX_DEGRADED_SENDERS:
+            degraded.popitem(last=False)
+
+    def _recover(self) -> None:
+        # After an outage (or a start without the database) the tables may be missing.
+        if self._unavailable_since is not None:
+            self.Base.metadata.create_all(self.engine)
+
+    def _report_unavailable(self, operation: str, error: SQLAlchemyError) -> None:
+        now = time.monotonic()
+        if self._unavailable_since is None:
+            self._unavailable_since = now
+        elif now - self._last_reported < REPEAT_ERROR_SECONDS:
+            return
+        self._last_reported = now
+        logger.error(
+            "Tracker store database unreachable (%s failed: %s). Messages are answered "
+            "without conversation history and not saved until it is back.",
+            operation,
+            describe(error),
+        )
+
+    def _report_available(self) -> None:
+        if self._unavailable_since is not None:
+            logger.warning(
+                "Tracker store database reachable again after %.0f s.",
+                time.monotonic() - self._unavailable_since,
+            )
+            self._unavailable_since = None
 
     def _additional_events(
         self, session: Session, tracker: DialogueStateTracker

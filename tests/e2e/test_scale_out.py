@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from stack import SCALE_OUT_ENV, Bot, running_bot
+from tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.slow
 
@@ -79,3 +80,71 @@ def test_concurrent_conversations_on_random_replicas(replicas: list[Bot]) -> Non
         # Card issued 2021-06-10; certificate to the 5th birthday after: 2026-04-03.
         assert "2026年4月3日" in answers[2], (sender, year, answers)
         assert answers[2].count("すでに切れています") == 1, "answered once, not twice"
+
+
+def test_database_down_faqs_are_answered_and_the_conversation_resumes(
+    model_path: Path, tmp_path: Path
+) -> None:
+    sender = f"dbdown-{uuid.uuid4().hex[:8]}"
+    with TcpProxy(5432) as database:
+        env = {**SCALE_OUT_ENV, "TRACKER_DB_PORT": str(database.port)}
+        with running_bot(
+            model_path, tmp_path, env, endpoints="endpoints.scale.yml"
+        ) as bot:
+            assert "生年月日" in bot.texts(sender, "自分の有効期限を調べたい")
+            assert "発行された日" in bot.texts(sender, "昭和60年4月3日")
+            database.stop()
+            # Without the database: FAQs are answered, and no message goes unanswered.
+            assert "本庁市民課" in bot.texts(f"{sender}-faq", "どこで更新できますか")
+            assert "3か月前の翌日" in bot.texts(sender, "更新はいつからできる？")
+            assert bot.texts(sender, "令和3年6月10日").strip()
+            database.start()
+            # Back: the stored conversation goes on from the birthdate.
+            answer = bot.texts(sender, "令和3年6月10日")
+    assert "2026年4月3日（令和8年4月3日）" in answer
+    log = (tmp_path / "rasa.log").read_text()
+    assert "Tracker store database unreachable" in log
+    assert "reachable again" in log
+    assert "INSERT INTO" not in log, "no SQL (and so no message text) in the log"
+
+
+@pytest.fixture
+def empty_database() -> Iterator[str]:
+    """A new PostgreSQL database without tables, dropped afterwards."""
+    import psycopg2
+
+    name = f"ecert_{uuid.uuid4().hex[:8]}"
+    admin = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="test")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE {name}")
+    try:
+        yield name
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.close()
+
+
+def test_started_without_the_database_it_answers_and_recovers(
+    model_path: Path, tmp_path: Path, empty_database: str
+) -> None:
+    sender = f"dbstart-{uuid.uuid4().hex[:8]}"
+    with TcpProxy(5432) as database:
+        database.stop()
+        env = {
+            **SCALE_OUT_ENV,
+            "TRACKER_DB_PORT": str(database.port),
+            "TRACKER_DB_NAME": empty_database,
+        }
+        with running_bot(
+            model_path, tmp_path, env, endpoints="endpoints.scale.yml"
+        ) as bot:
+            assert "本庁市民課" in bot.texts(sender, "どこで更新できますか")
+            database.start()
+            # The tables are created once the database is there; conversations work.
+            assert "生年月日" in bot.texts(sender, "自分の有効期限を調べたい")
+            assert "発行された日" in bot.texts(sender, "昭和60年4月3日")
+            answer = bot.texts(sender, "令和3年6月10日")
+    assert "2026年4月3日（令和8年4月3日）" in answer
+    assert "start failed" in (tmp_path / "rasa.log").read_text()

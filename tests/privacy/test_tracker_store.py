@@ -2,9 +2,11 @@
 
 import asyncio
 import json
+import logging
 import sqlite3
 from pathlib import Path
 
+import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -91,3 +93,52 @@ def test_long_sessions_are_compacted_keeping_slots_and_form(tmp_path: Path) -> N
     again = asyncio.run(store.retrieve("long"))
     assert again is not None and again.latest_message.text == "令和3年6月10日"
     assert again.get_slot("birth_date") == "1985-04-03"
+
+
+def test_an_unreachable_database_degrades_to_answers_without_history(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import sqlalchemy as sa
+
+    db = tmp_path / "trackers.db"
+    store = RedactingSQLTrackerStore(
+        domain=Domain.empty(), dialect="sqlite", db=str(db)
+    )
+    stored = DialogueStateTracker.from_events(
+        "resident-2", [ActionExecuted("action_listen"), UserUttered("昭和60年4月3日")]
+    )
+    asyncio.run(store.save(stored))
+    working = store.sessionmaker
+    # The database goes away: every session now fails to connect.
+    broken = sa.create_engine(f"sqlite:///{tmp_path / 'gone' / 'trackers.db'}")
+    store.sessionmaker = sa.orm.sessionmaker(bind=broken)
+
+    with caplog.at_level(logging.ERROR, logger="bot.privacy.tracker_store"):
+        assert asyncio.run(store.retrieve("resident-2")) is None
+        degraded = DialogueStateTracker.from_events(
+            "resident-2",
+            [ActionExecuted("action_listen"), UserUttered("生年月日は秘密")],
+        )
+        asyncio.run(store.save(degraded))  # skipped, not raised
+        assert asyncio.run(store.retrieve("resident-3")) is None
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1, "one clear error, not one per message"
+    assert "Tracker store database unreachable" in errors[0].getMessage()
+    assert "生年月日は秘密" not in caplog.text and "SELECT" not in caplog.text
+
+    # Back again: the stored conversation is as it was before the outage.
+    store.sessionmaker = working
+    restored = asyncio.run(store.retrieve("resident-2"))
+    assert restored is not None
+    texts = [e.text for e in restored.events if isinstance(e, UserUttered)]
+    assert texts == ["昭和60年4月3日"]
+    assert "reachable again" in caplog.text
+    # And it is saved normally again.
+    restored.update(UserUttered("令和3年6月10日"))
+    asyncio.run(store.save(restored))
+    again = asyncio.run(store.retrieve("resident-2"))
+    assert again is not None
+    assert [e.text for e in again.events if isinstance(e, UserUttered)] == [
+        "昭和60年4月3日",
+        "令和3年6月10日",
+    ]
