@@ -18,7 +18,7 @@ import time
 from itertools import cycle
 from pathlib import Path
 
-from stack import NO_RATE_LIMIT, ROOT, running_bot
+from stack import NO_RATE_LIMIT, ROOT, rss_mib, running_bot
 
 TURNS = [
     "更新の持ち物を教えて",
@@ -31,14 +31,6 @@ TURNS = [
     "代理人でも更新できますか",
     "ありがとう",
 ]
-
-
-def rss_mib(pid: int) -> float:
-    """Return the resident set size of ``pid`` in MiB (Linux /proc)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def main() -> None:

@@ -25,8 +25,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
-from bench_conversation import rss_mib
-from stack import NO_RATE_LIMIT, ROOT, SCALE_OUT_ENV, running_bot
+from stack import NO_RATE_LIMIT, ROOT, SCALE_OUT_ENV, rss_mib, running_bot
 
 VISIT = [
     "更新の持ち物を教えて",

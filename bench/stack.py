@@ -41,6 +41,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def rss_mib(pid: int) -> float:
+    """Return the resident set size of ``pid`` in MiB (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 180) -> None:
     """Wait until ``url`` answers, failing early if ``process`` exits."""
     deadline = time.monotonic() + seconds

@@ -10,9 +10,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from stack import Bot, free_port, running_actions, running_bot
+from stack import Bot, free_port, rss_mib, running_actions, running_bot
+from stdnum.jp import in_
 
 from bot.channels.rest import NO_ANSWER
+
+MY_NUMBER = "98765432109" + in_.calc_check_digit("98765432109")
 
 pytestmark = pytest.mark.slow
 
@@ -70,6 +73,21 @@ def test_odd_messages_get_a_polite_answer(bot: Bot, text: str) -> None:
     assert messages and all(m.get("text") for m in messages)
 
 
+def test_memory_stays_bounded_under_oversized_messages(bot: Bot) -> None:
+    def send_junk(round_: int) -> None:
+        for i in range(15):  # distinct senders: no rate limit applies
+            bot.send(f"junk-{round_}-{i}", "マイナンバーカード" * 20_000)
+            bot.send(f"junk-{round_}-{i}", "😀🙏" * 10_000)
+
+    send_junk(0)  # warm-up: first-use allocations of the model are not growth
+    before = rss_mib(bot.rasa_pid)
+    send_junk(1)
+    send_junk(2)
+    grown = rss_mib(bot.rasa_pid) - before
+    assert grown < 100, f"Rasa grew by {grown:.0f} MiB on 60 oversized messages"
+    assert "本庁市民課" in bot.texts("junk-after", "どこで更新できますか")
+
+
 def test_a_flood_from_one_sender_is_limited_and_others_are_served(bot: Bot) -> None:
     statuses = [
         post(bot, b'{"sender": "abuse-2", "message": "\xe3\x81\x82"}').status_code
@@ -118,10 +136,15 @@ def test_action_server_down_then_back_the_conversation_resumes(
         # The action server is gone: a polite answer with the phone number, FAQs work.
         assert NO_ANSWER in bot.texts(sender, "令和3年6月10日")
         assert "本庁市民課" in bot.texts("down-2", "どこで更新できますか")
+        # A secret typed while things fail is warned about and logged nowhere.
+        secret = f"マイナンバーは{MY_NUMBER}、暗証番号は4821です"
+        assert "入力しないでください" in bot.texts("down-3", secret)
         with running_actions(port, tmp_path):
             # The form and the birthdate are still there; the resident sends it again.
             answer = bot.texts(sender, "令和3年6月10日")
     assert "2026年4月3日（令和8年4月3日）" in answer
+    for log in tmp_path.glob("*.log"):
+        assert MY_NUMBER not in log.read_text() and "4821" not in log.read_text()
 
 
 @contextmanager

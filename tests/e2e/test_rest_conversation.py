@@ -77,6 +77,8 @@ def test_my_number_is_warned_about_and_not_stored(bot: Bot) -> None:
     stored = json.dumps([json.loads(r[0]) for r in rows], ensure_ascii=False)
     assert my_number not in stored
     assert "マイナンバーは＊＊＊＊" in stored
+    logs = list(bot.tracker_db.parent.glob("*.log"))
+    assert logs and not any(my_number in log.read_text() for log in logs)
 
 
 def _faq_questions() -> list[tuple[str, str]]:
