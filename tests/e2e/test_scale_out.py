@@ -15,6 +15,8 @@ import pytest
 from stack import SCALE_OUT_ENV, Bot, running_bot
 from tcp_proxy import TcpProxy
 
+from bot.channels.rest import NO_ANSWER
+
 pytestmark = pytest.mark.slow
 
 
@@ -148,3 +150,19 @@ def test_started_without_the_database_it_answers_and_recovers(
             answer = bot.texts(sender, "令和3年6月10日")
     assert "2026年4月3日（令和8年4月3日）" in answer
     assert "start failed" in (tmp_path / "rasa.log").read_text()
+
+
+def test_lock_store_down_gives_the_polite_note_and_recovers(
+    model_path: Path, tmp_path: Path
+) -> None:
+    # Without Redis no replica may touch a conversation (two could at once), so every
+    # message gets the note with the phone number until Redis is back.
+    with TcpProxy(6379) as redis:
+        env = {**SCALE_OUT_ENV, "LOCK_STORE_PORT": str(redis.port)}
+        with running_bot(
+            model_path, tmp_path, env, endpoints="endpoints.scale.yml"
+        ) as bot:
+            redis.stop()
+            assert NO_ANSWER in bot.texts("lockdown-1", "どこで更新できますか")
+            redis.start()
+            assert "本庁市民課" in bot.texts("lockdown-1", "どこで更新できますか")
