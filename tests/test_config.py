@@ -21,3 +21,12 @@ def test_values_are_read() -> None:
 def test_bad_port_is_a_config_error(port: str) -> None:
     with pytest.raises(ConfigError, match="WEB_PORT"):
         Settings.from_env({"WEB_PORT": port})
+
+
+def test_answer_timeout_is_read_and_bounded() -> None:
+    assert Settings.from_env({}).answer_timeout_seconds == 30
+    assert (
+        Settings.from_env({"ANSWER_TIMEOUT_SECONDS": "5"}).answer_timeout_seconds == 5
+    )
+    with pytest.raises(ConfigError, match="ANSWER_TIMEOUT_SECONDS"):
+        Settings.from_env({"ANSWER_TIMEOUT_SECONDS": "0"})

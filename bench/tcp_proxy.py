@@ -1,4 +1,7 @@
-"""A TCP forwarder that a test can cut and restore: a database that goes away."""
+"""A TCP forwarder that can be cut and restored: a database that goes away.
+
+Shared by the end-to-end tests and bench/bench_faults.py.
+"""
 
 from __future__ import annotations
 
