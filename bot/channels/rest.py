@@ -28,6 +28,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.failures import watching_actions
 from bot.config import Settings
 from bot.ratelimit import RateLimiter
 
@@ -60,14 +61,21 @@ async def handle_within(
 ) -> bool:
     """Run Rasa on ``message`` for at most ``timeout`` seconds; never raise.
 
-    Return False when the handling failed or timed out; the caller then adds NO_ANSWER
-    to whatever the bot said until then. On a timeout the handling is cancelled: Rasa
-    releases the conversation's lock and saves nothing of this message, so the
+    Return False when the handling failed, timed out, or a custom action failed (Rasa
+    then goes on as if it had run, bot/channels/failures.py); the caller answers with
+    NO_ANSWER instead of what the bot said. On a timeout the handling is cancelled:
+    Rasa releases the conversation's lock and saves nothing of this message, so the
     resident can simply send it again. The message text is never logged.
     """
     try:
-        await asyncio.wait_for(on_new_message(message), timeout)
-        return True
+        with watching_actions() as failed_actions:
+            await asyncio.wait_for(on_new_message(message), timeout)
+        if not failed_actions:
+            return True
+        logger.error(
+            "A custom action failed (action server down?); "
+            "the resident gets the phone number"
+        )
     except asyncio.TimeoutError:
         logger.error(
             "No answer within %s s (action server or database slow?); "
@@ -82,10 +90,14 @@ async def handle_within(
 def with_fallback(
     messages: list[dict[str, Any]], answered: bool, sender: str
 ) -> list[dict[str, Any]]:
-    """``messages``, ending with NO_ANSWER if the bot failed or said nothing."""
+    """``messages``, or only NO_ANSWER if the bot failed or said nothing.
+
+    After a failure what the bot said is unreliable (it may assume an action ran), so
+    it is not shown.
+    """
     if answered and messages:
         return messages
-    return [*messages, {"recipient_id": sender, "text": NO_ANSWER}]
+    return [{"recipient_id": sender, "text": NO_ANSWER}]
 
 
 def bad_request(message_en: str, message_ja: str) -> HTTPResponse:

@@ -1,6 +1,7 @@
 """Input cleaning and the no-silence guard of the hardened channels."""
 
 import asyncio
+import logging
 import time
 
 import pytest
@@ -67,5 +68,26 @@ def test_answers_pass_and_silence_or_failure_gets_the_phone_number() -> None:
     said = message.output_channel.messages  # type: ignore[attr-defined]
     assert with_fallback(said, True, "r-1") == said
     assert NO_ANSWER in with_fallback([], True, "r-1")[-1]["text"]
-    partial = with_fallback(said, False, "r-1")
-    assert partial[0]["text"] == "はい" and partial[-1]["text"] == NO_ANSWER
+    assert [m["text"] for m in with_fallback(said, False, "r-1")] == [NO_ANSWER]
+
+
+def test_a_failed_custom_action_swallowed_by_rasa_is_noticed() -> None:
+    processor = logging.getLogger("rasa.core.processor")
+
+    async def failing_action(message: UserMessage) -> None:
+        # What Rasa's processor does when a custom action raises: log and go on.
+        try:
+            raise ConnectionError("action server unreachable")
+        except ConnectionError:
+            processor.exception(
+                "Encountered an exception while running action 'expiry_form'."
+            )
+        await message.output_channel.send_text_message(message.sender_id, "ヒント")
+
+    assert asyncio.run(handle_within(failing_action, _message(), 5)) is False
+
+    async def fine(message: UserMessage) -> None:
+        processor.info("Some other processor message")
+        await message.output_channel.send_text_message(message.sender_id, "はい")
+
+    assert asyncio.run(handle_within(fine, _message(), 5)) is True
