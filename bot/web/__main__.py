@@ -3,6 +3,7 @@
 import uvicorn
 
 from bot.config import Settings
+from bot.web.logs import log_config
 
 
 def main() -> None:
@@ -11,7 +12,11 @@ def main() -> None:
     # Rasa pins websockets 10.4, which uvicorn's default websocket stack rejects;
     # the web app serves no websockets, so none is loaded.
     uvicorn.run(
-        "bot.web:app", host=settings.web_host, port=settings.web_port, ws="none"
+        "bot.web:app",
+        host=settings.web_host,
+        port=settings.web_port,
+        ws="none",
+        log_config=log_config(),
     )
 
 

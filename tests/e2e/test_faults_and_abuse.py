@@ -10,7 +10,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from stack import Bot, free_port, rss_mib, running_actions, running_bot
+from stack import (
+    Bot,
+    free_port,
+    rss_mib,
+    running_actions,
+    running_bot,
+    running_web_app,
+)
 from stdnum.jp import in_
 
 from bot.channels.rest import NO_ANSWER
@@ -175,3 +182,13 @@ def test_a_hung_action_server_gets_a_polite_answer_in_time_then_resumes(
             assert "生年月日" in bot.texts(sender, "自分の有効期限を調べたい")
             assert "発行された日" in bot.texts(sender, "昭和60年4月3日")
     assert "No answer within 3 s" in (tmp_path / "rasa.log").read_text()
+
+
+def test_the_web_app_logs_no_query_strings(bot: Bot, tmp_path: Path) -> None:
+    with running_web_app(free_port(), bot.rasa_url, tmp_path) as url:
+        parse = f"{url}/api/v1/dates/parse"
+        assert httpx.get(parse, params={"text": "昭和60年4月3日"}).status_code == 200
+        assert httpx.get(parse, params={"text": MY_NUMBER}).status_code == 422
+    log = (tmp_path / "web.log").read_text()
+    assert '"GET /api/v1/dates/parse HTTP/1.1" 200' in log, "requests are still logged"
+    assert MY_NUMBER not in log and "%E6%98%AD" not in log and "text=" not in log
