@@ -6,6 +6,7 @@ run-to-run variation of training; a drop below them fails the run.
 
 import asyncio
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -14,33 +15,54 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 from eval_nlu import Report, evaluate, load_examples, unseen  # noqa: E402
 
-# Two sets written independently of the training data: heldout.yml (used for error
-# analysis while developing) and blind.yml (never used for tuning).
-SETS = ["heldout.yml", "blind.yml"]
-INTENT_FLOOR = 0.965
-FAQ_FLOOR = 0.955
+
+@dataclass(frozen=True)
+class Floors:
+    """Lowest accepted figures for one set: measured level less a small margin."""
+
+    intent: float
+    faq: float
+    per_faq_label: float
+    min_unseen: int
 
 
-@pytest.fixture(scope="module", params=SETS)
-def report(request: pytest.FixtureRequest, model_path: Path) -> Report:
-    examples = unseen(load_examples(Path(__file__).with_name(request.param)))
-    assert len(examples) > 250  # most of each set is phrasing the model never saw
+# Three sets written independently of the training data: heldout.yml (used for error
+# analysis while developing), blind.yml (never used for tuning) and street.yml (hard
+# phrasing: dialect, typos, kana only, fragments; measured once, never tuned on; 8
+# messages a label, so one miss moves a label by 12.5 points).
+FLOORS = {
+    "heldout.yml": Floors(intent=0.965, faq=0.955, per_faq_label=0.8, min_unseen=250),
+    "blind.yml": Floors(intent=0.965, faq=0.955, per_faq_label=0.8, min_unseen=250),
+    "street.yml": Floors(intent=0.955, faq=0.94, per_faq_label=0.75, min_unseen=150),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(FLOORS))
+def floors(request: pytest.FixtureRequest) -> tuple[str, Floors]:
+    return request.param, FLOORS[request.param]
+
+
+@pytest.fixture(scope="module")
+def report(floors: tuple[str, Floors], model_path: Path) -> Report:
+    name, floor = floors
+    examples = unseen(load_examples(Path(__file__).with_name(name)))
+    assert len(examples) > floor.min_unseen  # mostly phrasing the model never saw
     return asyncio.run(evaluate(str(model_path), examples))
 
 
-def test_intent_accuracy(report: Report) -> None:
-    assert report.intent_accuracy >= INTENT_FLOOR, report.errors
+def test_intent_accuracy(report: Report, floors: tuple[str, Floors]) -> None:
+    assert report.intent_accuracy >= floors[1].intent, report.errors
 
 
-def test_faq_answer_accuracy(report: Report) -> None:
-    assert report.faq_accuracy >= FAQ_FLOOR, [
+def test_faq_answer_accuracy(report: Report, floors: tuple[str, Floors]) -> None:
+    assert report.faq_accuracy >= floors[1].faq, [
         e for e in report.errors if e[1].startswith("faq/")
     ]
 
 
-def test_every_faq_is_answerable(report: Report) -> None:
+def test_every_faq_is_answerable(report: Report, floors: tuple[str, Floors]) -> None:
     faq_labels = [label for label in report.per_label if label.startswith("faq/")]
     assert len(faq_labels) == 17
     for label in faq_labels:
         counts = report.per_label[label]
-        assert counts["correct"] / counts["total"] >= 0.8, label
+        assert counts["correct"] / counts["total"] >= floors[1].per_faq_label, label
