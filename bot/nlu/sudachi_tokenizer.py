@@ -20,6 +20,10 @@ from rasa.shared.nlu.training_data.message import Message
 if TYPE_CHECKING:
     from sudachipy import Tokenizer as SudachiTokenizerType
 
+# Token data key of the katakana reading (証明書 -> ショウメイショ), which kana-only
+# input shares with the kanji it stands for (bot.nlu.reading_featurizer).
+READING = "reading"
+
 # Sudachi refuses inputs above about 49,000 bytes; chat messages are analysed in
 # chunks well below that (3 bytes a character in UTF-8).
 MAX_CHUNK_CHARS = 4000
@@ -129,5 +133,13 @@ class SudachiTokenizer(Tokenizer):
                 continue
             lemma = morpheme.normalized_form() if self._use_normalized_form else surface
             start = offset + morpheme.begin()
-            tokens.append(Token(surface, start, start + len(surface), lemma=lemma))
+            tokens.append(
+                Token(
+                    surface,
+                    start,
+                    start + len(surface),
+                    data={READING: morpheme.reading_form() or surface},
+                    lemma=lemma,
+                )
+            )
         return tokens

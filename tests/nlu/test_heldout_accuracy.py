@@ -33,7 +33,9 @@ class Floors:
 FLOORS = {
     "heldout.yml": Floors(intent=0.965, faq=0.955, per_faq_label=0.8, min_unseen=250),
     "blind.yml": Floors(intent=0.965, faq=0.955, per_faq_label=0.8, min_unseen=250),
-    "street.yml": Floors(intent=0.955, faq=0.94, per_faq_label=0.75, min_unseen=150),
+    "street.yml": Floors(intent=0.95, faq=0.94, per_faq_label=0.75, min_unseen=150),
+    # Not independent: a guard for kana-only input (the reading features).
+    "kana.yml": Floors(intent=0.95, faq=0.9, per_faq_label=0.5, min_unseen=20),
 }
 
 
@@ -62,7 +64,7 @@ def test_faq_answer_accuracy(report: Report, floors: tuple[str, Floors]) -> None
 
 def test_every_faq_is_answerable(report: Report, floors: tuple[str, Floors]) -> None:
     faq_labels = [label for label in report.per_label if label.startswith("faq/")]
-    assert len(faq_labels) == 17
+    assert len(faq_labels) == (10 if floors[0] == "kana.yml" else 17)
     for label in faq_labels:
         counts = report.per_label[label]
         assert counts["correct"] / counts["total"] >= floors[1].per_faq_label, label
