@@ -23,7 +23,7 @@ RATE_LIMITED_PREFIX = "/api/"
 
 
 class BodyTooLarge(HTTPException):
-    """The streamed body went over the cap (FastAPI passes HTTP errors through)."""
+    """The streamed body went over the cap (answered by bot.web.errors)."""
 
     def __init__(self, limit: int) -> None:
         """A 413 for a body over ``limit`` bytes."""
@@ -98,8 +98,9 @@ class PublicGuard:
             await too_large(self.max_body_bytes)(scope, receive, send)
             return
 
+        # Raised while a route reads its body: an HTTP error, so the app's own
+        # handler (bot.web.errors) answers it with the 413 below.
         received = 0
-        started = False
 
         async def capped_receive() -> Message:
             nonlocal received
@@ -110,15 +111,4 @@ class PublicGuard:
                     raise BodyTooLarge(self.max_body_bytes)
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, capped_receive, tracking_send)
-        except BodyTooLarge:
-            if started:
-                raise
-            await too_large(self.max_body_bytes)(scope, receive, send)
+        await self.app(scope, capped_receive, send)
