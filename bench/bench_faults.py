@@ -13,13 +13,11 @@ answer and whether it was the real answer or the polite note with the phone numb
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 from stack import (
@@ -28,8 +26,10 @@ from stack import (
     SCALE_OUT_ENV,
     Bot,
     free_port,
+    listening,
     running_actions,
     running_bot,
+    silent_server,
 )
 from tcp_proxy import TcpProxy
 
@@ -65,23 +65,6 @@ def report(name: str, tries: int, bot: Bot) -> None:
         print(f"{name:<28} {label:<11} {median:8.0f} ms   {'/'.join(kinds)}")
 
 
-@contextmanager
-def silent(port: int) -> Iterator[None]:
-    """A port that accepts connections and never answers."""
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", port))
-        listener.listen(64)
-        yield
-
-
-def listening(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-    except OSError:
-        return False
-    return True
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tries", type=int, default=5)
@@ -101,7 +84,7 @@ def main() -> None:
             bot.texts("warm-up", FAQ)
             report("no fault", args.tries, bot)
         report("action server down", args.tries, bot)
-        with silent(port):
+        with silent_server(port):
             report("action server hung", args.tries, bot)
 
     if not (listening(5432) and listening(6379)):

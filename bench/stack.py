@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -39,6 +40,24 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def listening(port: int) -> bool:
+    """Whether something accepts connections on 127.0.0.1:``port`` now."""
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@contextmanager
+def silent_server(port: int) -> Iterator[None]:
+    """Accept connections on ``port`` and never answer (a hung server)."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", port))
+        listener.listen(64)
+        yield
 
 
 def rss_mib(pid: int) -> float:
@@ -111,18 +130,22 @@ def _environment(workdir: Path, extra_env: dict[str, str] | None) -> dict[str, s
     }
 
 
+def _spawn_actions(port: int, workdir: Path, log: IO[bytes]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions"]
+        + ["--port", str(port)],
+        cwd=ROOT,
+        env=_environment(workdir, None),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
 @contextmanager
 def running_actions(port: int, workdir: Path) -> Iterator[int]:
     """Run the action server on ``port`` until the block ends; yield its pid."""
     with open(workdir / f"actions-{port}.log", "ab") as log:
-        actions = subprocess.Popen(
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions"]
-            + ["--port", str(port)],
-            cwd=ROOT,
-            env=_environment(workdir, None),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        actions = _spawn_actions(port, workdir, log)
         try:
             wait_for(f"http://127.0.0.1:{port}/health", actions)
             yield actions.pid
@@ -145,7 +168,6 @@ def running_bot(
     With ``action_port`` the Rasa server expects the action server there and none is
     started: the caller starts and stops it with ``running_actions``.
     """
-    own_actions = action_port is None
     port = free_port() if action_port is None else action_port
     env = _environment(
         workdir,
@@ -153,9 +175,12 @@ def running_bot(
     )
     rasa_port = free_port()
     with ExitStack() as stack:
-        actions_pid = (
-            stack.enter_context(running_actions(port, workdir)) if own_actions else 0
-        )
+        actions = None
+        if action_port is None:
+            # Started beside the Rasa server, not before it: both load at once.
+            log = stack.enter_context(open(workdir / f"actions-{port}.log", "ab"))
+            actions = _spawn_actions(port, workdir, log)
+            stack.callback(_stop, [actions])
         rasa_log = stack.enter_context(open(workdir / "rasa.log", "ab"))
         rasa = subprocess.Popen(
             [
@@ -179,12 +204,14 @@ def running_bot(
             stderr=subprocess.STDOUT,
         )
         stack.callback(_stop, [rasa])
+        if actions is not None:
+            wait_for(f"http://127.0.0.1:{port}/health", actions)
         wait_for(f"http://127.0.0.1:{rasa_port}/", rasa)
         yield Bot(
             f"http://127.0.0.1:{rasa_port}",
             workdir / "conversations.db",
             rasa.pid,
-            actions_pid,
+            actions.pid if actions is not None else 0,
         )
 
 

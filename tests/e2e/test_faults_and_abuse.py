@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import socket
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -17,6 +14,7 @@ from stack import (
     running_actions,
     running_bot,
     running_web_app,
+    silent_server,
 )
 from stdnum.jp import in_
 
@@ -153,15 +151,6 @@ def test_action_server_down_then_back_the_conversation_resumes(
     assert "2026年4月3日（令和8年4月3日）" in answer
     for log in tmp_path.glob("*.log"):
         assert MY_NUMBER not in log.read_text() and "4821" not in log.read_text()
-
-
-@contextmanager
-def silent_server(port: int) -> Iterator[None]:
-    """A port that accepts connections and never answers (a hung action server)."""
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", port))
-        listener.listen(64)
-        yield
 
 
 def test_a_hung_action_server_gets_a_polite_answer_in_time_then_resumes(

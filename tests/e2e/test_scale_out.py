@@ -4,7 +4,6 @@ same conversations (endpoints.scale.yml). Skipped where those servers are absent
 from __future__ import annotations
 
 import random
-import socket
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -12,7 +11,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from stack import SCALE_OUT_ENV, Bot, running_bot
+from stack import SCALE_OUT_ENV, Bot, listening, running_bot
 from tcp_proxy import TcpProxy
 
 from bot.channels.rest import NO_ANSWER
@@ -20,15 +19,7 @@ from bot.channels.rest import NO_ANSWER
 pytestmark = pytest.mark.slow
 
 
-def _listening(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-    except OSError:
-        return False
-    return True
-
-
-if not (_listening(5432) and _listening(6379)):
+if not (listening(5432) and listening(6379)):
     pytest.skip(
         "scale-out tests need PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379",
         allow_module_level=True,
