@@ -1,83 +1,68 @@
-"""Rasa component that lets buttons carry FAQ answers: payload ``/faq/<name>``.
+"""Rasa component that lets buttons carry retrieval answers: ``/faq/<name>``.
 
 Rasa 3.6's payload syntax knows plain intents only; ``/faq/where`` would be parsed as
-text. This component, placed after the ResponseSelector, turns such a payload into the
-``faq`` intent with the ResponseSelector output selecting ``utter_faq/where``, as if
-the resident had asked that question. It must know the FAQ names, so it reads them
-from the training data's responses.
+text. This component, placed last before the privacy override, turns such a payload
+into the ``faq`` intent with the ResponseSelector output selecting ``utter_faq/where``,
+as if the resident had asked that question. ``/out_of_scope/<group>`` selects that
+referral, and a bare ``/out_of_scope`` (the fallback's "none of these") the general one.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.nlu.constants import (
-    RESPONSE_SELECTOR_PREDICTION_KEY,
-    RESPONSE_SELECTOR_PROPERTY_NAME,
-    RESPONSE_SELECTOR_RANKING_KEY,
-    RESPONSE_SELECTOR_RESPONSES_KEY,
-    RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
-    RESPONSE_SELECTOR_UTTER_ACTION_KEY,
-)
+from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
-    INTENT_RESPONSE_KEY,
     PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.answer_gate import (
+    DEFAULT_OUT_OF_SCOPE_KEY,
+    FAQ,
+    OUT_OF_SCOPE,
+    selector_output,
+)
 from bot.nlu.stateless import StatelessComponent
 
-RETRIEVAL_INTENT = "faq"
-_PAYLOAD = re.compile(r"^\s*/" + RETRIEVAL_INTENT + r"/([A-Za-z0-9_]+)\s*$")
-
-
-def selector_output(key: str) -> dict[str, Any]:
-    """Return the ResponseSelector output that picks ``utter_faq/<key>``."""
-    full = f"{RETRIEVAL_INTENT}/{key}"
-    prediction = {
-        RESPONSE_SELECTOR_RESPONSES_KEY: None,
-        PREDICTED_CONFIDENCE_KEY: 1.0,
-        INTENT_RESPONSE_KEY: full,
-        RESPONSE_SELECTOR_UTTER_ACTION_KEY: f"utter_{full}",
-    }
-    return {
-        RESPONSE_SELECTOR_RETRIEVAL_INTENTS: [RETRIEVAL_INTENT],
-        RETRIEVAL_INTENT: {
-            RESPONSE_SELECTOR_PREDICTION_KEY: prediction,
-            RESPONSE_SELECTOR_RANKING_KEY: [
-                {PREDICTED_CONFIDENCE_KEY: 1.0, INTENT_RESPONSE_KEY: full}
-            ],
-        },
-    }
+_PAYLOAD = re.compile(
+    r"^\s*/(" + FAQ + "|" + OUT_OF_SCOPE + r")(?:/([A-Za-z0-9_]+))?\s*$"
+)
 
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
 class RetrievalPayloadHandler(StatelessComponent):
-    """Resolves ``/faq/<name>`` button payloads to the FAQ answer."""
+    """Resolves ``/faq/<name>`` and ``/out_of_scope/<group>`` button payloads."""
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Replace the prediction of each ``/faq/<name>`` payload."""
+        """Replace the prediction of each retrieval payload."""
         for message in messages:
             match = _PAYLOAD.match(message.get(TEXT) or "")
             if not match:
                 continue
-            key = match.group(1)
-            intent = {INTENT_NAME_KEY: RETRIEVAL_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
-            # Without the leading slash Rasa's own payload parser leaves it alone.
-            message.set(TEXT, f"{RETRIEVAL_INTENT}/{key}")
+            retrieval_intent, name = match.groups()
+            if name is None and retrieval_intent == FAQ:
+                continue  # "/faq" alone names no answer: leave it to Rasa
+            key = f"{retrieval_intent}/{name}" if name else DEFAULT_OUT_OF_SCOPE_KEY
+            intent = {INTENT_NAME_KEY: retrieval_intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+            if name:
+                # Without the leading slash Rasa's own payload parser leaves it alone.
+                message.set(TEXT, key)
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+            ranking = [(key, 1.0)]
+            faq_key = key if retrieval_intent == FAQ else None
+            oos_key = key if retrieval_intent == OUT_OF_SCOPE else None
             message.set(
                 RESPONSE_SELECTOR_PROPERTY_NAME,
-                selector_output(key),
+                selector_output(faq_key, oos_key, {retrieval_intent: ranking}),
                 add_to_output=True,
             )
         return messages

@@ -27,8 +27,9 @@ USED_OUTSIDE_STORIES = {
 
 # Rasa 3.6 merges the retrieval intents it finds in the NLU data into the domain and
 # reports each one that the domain also declares (as it must) as a duplicate.
-RETRIEVAL_INTENT_DUPLICATE = (
-    "The following duplicated intents have been found across multiple domain files: faq"
+RETRIEVAL_INTENT_DUPLICATE = re.compile(
+    r"The following duplicated intents have been found across multiple domain files: "
+    r"(faq, out_of_scope|out_of_scope, faq)"
 )
 
 
@@ -49,7 +50,7 @@ def test_data_validates_without_warnings() -> None:
         w
         for w in warnings
         if "is not used in any story or rule" not in w
-        and w.strip() != RETRIEVAL_INTENT_DUPLICATE
+        and not RETRIEVAL_INTENT_DUPLICATE.fullmatch(w.strip())
     ]
     assert others == []
     assert unused == USED_OUTSIDE_STORIES

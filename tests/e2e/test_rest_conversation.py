@@ -1,6 +1,7 @@
 """Whole conversations through the REST channel, with the real model and actions."""
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -114,5 +115,69 @@ def test_two_stage_fallback_then_phone_numbers(bot: Bot) -> None:
     assert payloads[-1] == "/out_of_scope" and len(payloads) >= 2
     assert "別の言い方" in bot.texts(sender, "/out_of_scope")  # "none of these"
     # Still unclear after rephrasing: one more offer, then the phone numbers.
-    assert "次のどれ" in bot.texts(sender, "qwerty")
+    assert "次のどれ" in bot.texts(sender, "マイナの")
     assert "0826-42-5616" in bot.texts(sender, "/out_of_scope")
+
+
+def _referral(group: str) -> str:
+    responses = yaml.safe_load(
+        (ROOT / "data" / "nlu" / "responses" / "out_of_scope.yml").read_text()
+    )
+    return str(responses["responses"][f"utter_out_of_scope/{group}"][0]["text"])
+
+
+@pytest.mark.parametrize(
+    ("question", "group"),
+    [
+        # Hard negatives: our words (持ち物, 紛失, 期限) about something else.
+        ("パスポートの更新って何を持っていけばいいですか", "city_other"),
+        (
+            "マイナンバーカードをなくしてしまいました。どうすればいいですか",
+            "mynumber_other",
+        ),
+        ("コンビニで住民票が取れるのは何時から何時までですか", "cert_services"),
+        ("電子証明書の更新の手数料はいくらですか", "not_on_page"),
+    ],
+)
+def test_out_of_scope_gets_the_referral_not_an_faq(
+    bot: Bot, question: str, group: str
+) -> None:
+    [message] = bot.send(f"oos-{group}", question)
+    assert message["text"] == _referral(group).strip()
+    # A way back to what the bot can do.
+    assert {b["payload"] for b in message["buttons"]} & {"/greet", "/check_expiry"}
+
+
+def test_referrals_name_only_the_pages_numbers() -> None:
+    page_numbers = {"0120-95-0178", "0826-42-5616"}
+    responses = yaml.safe_load(
+        (ROOT / "data" / "nlu" / "responses" / "out_of_scope.yml").read_text()
+    )["responses"]
+    for variants in responses.values():
+        for variant in variants:
+            assert set(re.findall(r"\d[\d-]{6,}\d", variant["text"])) <= page_numbers
+    assert "0120-95-0178" in _referral("mynumber_other")
+    assert "各サービスの提供元" in _referral("cert_services")
+    assert "0826-42-5616" in _referral("not_on_page")
+
+
+def test_out_of_scope_inside_the_form_then_back(bot: Bot) -> None:
+    sender = "oos-form"
+    assert "生年月日" in bot.texts(sender, "自分の有効期限を調べたい")
+    answer = bot.texts(sender, "ところでパスポートの申請はどこでできますか")
+    assert "市役所の担当課" in answer
+    assert "生年月日" in answer  # the form asks again
+    assert "発行された日" in bot.texts(sender, "昭和60年4月3日")
+
+
+@pytest.mark.parametrize(
+    "question", ["電子証明書の期限を調べたいです", "証明書の期限を知りたいです"]
+)
+def test_wanting_ones_own_dates_starts_the_calculator(bot: Bot, question: str) -> None:
+    assert "生年月日" in bot.texts(f"own-{hash(question) % 1000}", question)
+
+
+def test_the_general_rule_offers_the_calculator(bot: Bot) -> None:
+    [message] = bot.send("rule-1", "電子証明書の有効期限はいつまでですか")
+    assert "5回目の誕生日" in message["text"]
+    assert "/check_expiry" in [b["payload"] for b in message["buttons"]]

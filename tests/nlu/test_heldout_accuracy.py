@@ -1,7 +1,9 @@
-"""NLU accuracy on the held-out set, which no training file shares.
+"""NLU accuracy on evaluation sets that no training file shares.
 
 The floors are the measured level (bench/RESULTS.md) less a small margin for the
-run-to-run variation of training; a drop below them fails the run.
+run-to-run variation of training; a drop below them fails the run. The open-world
+sets also bound the wrong answers: out-of-scope questions given an FAQ answer or a
+task, and in-scope questions refused.
 """
 
 import asyncio
@@ -24,18 +26,47 @@ class Floors:
     faq: float
     per_faq_label: float
     min_unseen: int
+    # Open-world bounds (None: the set has no such messages).
+    in_scope_right: float | None = None
+    in_scope_refused: float | None = None
+    oos_wrong: float | None = None
 
 
-# Three sets written independently of the training data: heldout.yml (used for error
-# analysis while developing), blind.yml (never used for tuning) and street.yml (hard
+# Sets written independently of the training data: heldout.yml (used for error
+# analysis while developing), blind.yml (never used for tuning), street.yml (hard
 # phrasing: dialect, typos, kana only, fragments; measured once, never tuned on; 8
-# messages a label, so one miss moves a label by 12.5 points).
+# messages a label, so one miss moves a label by 12.5 points). Modelling the
+# neighbouring topics (issue 9) cost these sets 1-3 points, mostly questions now
+# referred or asked again rather than answered (bench/RESULTS.md); the floors are the
+# new measurement less about 1.5 points.
+# The open-world sets (issue 9): open_oos.yml and open_inscope.yml, measured once and
+# never tuned on; calibration.yml, on which the gate's thresholds were chosen.
 FLOORS = {
-    "heldout.yml": Floors(intent=0.965, faq=0.955, per_faq_label=0.8, min_unseen=250),
-    "blind.yml": Floors(intent=0.965, faq=0.955, per_faq_label=0.8, min_unseen=250),
-    "street.yml": Floors(intent=0.95, faq=0.94, per_faq_label=0.75, min_unseen=150),
+    "heldout.yml": Floors(intent=0.95, faq=0.955, per_faq_label=0.75, min_unseen=250),
+    "blind.yml": Floors(intent=0.945, faq=0.945, per_faq_label=0.65, min_unseen=250),
+    "street.yml": Floors(intent=0.92, faq=0.92, per_faq_label=0.62, min_unseen=150),
     # Not independent: a guard for kana-only input (the reading features).
-    "kana.yml": Floors(intent=0.95, faq=0.9, per_faq_label=0.5, min_unseen=20),
+    "kana.yml": Floors(intent=0.8, faq=0.8, per_faq_label=0.0, min_unseen=20),
+    "open_oos.yml": Floors(
+        intent=0.95, faq=1.0, per_faq_label=0.0, min_unseen=400, oos_wrong=0.03
+    ),
+    "open_inscope.yml": Floors(
+        intent=0.91,
+        faq=0.94,
+        per_faq_label=0.6,
+        min_unseen=250,
+        in_scope_right=0.90,
+        in_scope_refused=0.035,
+    ),
+    "calibration.yml": Floors(
+        intent=0.945,
+        faq=0.91,
+        per_faq_label=0.5,
+        min_unseen=400,
+        in_scope_right=0.885,
+        in_scope_refused=0.07,
+        oos_wrong=0.03,
+    ),
 }
 
 
@@ -62,9 +93,21 @@ def test_faq_answer_accuracy(report: Report, floors: tuple[str, Floors]) -> None
     ]
 
 
+def test_open_world_bounds(report: Report, floors: tuple[str, Floors]) -> None:
+    floor = floors[1]
+    if floor.in_scope_right is not None:
+        assert report.in_scope_rate("right") >= floor.in_scope_right, report.errors
+    if floor.in_scope_refused is not None:
+        assert report.in_scope_rate("refused") <= floor.in_scope_refused
+    if floor.oos_wrong is not None:
+        wrong = [e for e in report.errors if e[1].startswith("out_of_scope")]
+        assert report.oos_wrong_rate <= floor.oos_wrong, wrong
+
+
 def test_every_faq_is_answerable(report: Report, floors: tuple[str, Floors]) -> None:
     faq_labels = [label for label in report.per_label if label.startswith("faq/")]
-    assert len(faq_labels) == (10 if floors[0] == "kana.yml" else 17)
+    expected = {"kana.yml": 10, "open_oos.yml": 0}.get(floors[0], 17)
+    assert len(faq_labels) == expected
     for label in faq_labels:
         counts = report.per_label[label]
         assert counts["correct"] / counts["total"] >= floors[1].per_faq_label, label

@@ -1,0 +1,338 @@
+"""Rasa component that decides whether the bot may answer, must refer, or should ask.
+
+DIET and the ResponseSelector always pick one of the labels they know, with a softmax
+confidence that is high even for a question the page does not answer. This component
+takes their outputs and decides, by thresholds chosen on a risk-coverage curve
+(bench/calibrate.py, bench/RESULTS.md):
+
+- ``answer``: the intent (or, for ``faq``, the selected ``faq/<name>``) is acted on;
+- ``refer``: the question lies outside the page: intent ``out_of_scope`` with its group
+  (``out_of_scope/<group>``), answered by a referral from the page;
+- ``ask``: too unsure to answer: intent ``nlu_fallback``, so the two-stage fallback asks
+  "did you mean A or B?" with buttons (the two closest FAQ answers first).
+
+It replaces Rasa's ``FallbackClassifier`` (its two thresholds are the first two here)
+and adds what that class cannot see: the ResponseSelector's confidence in the FAQ answer,
+the margin between the two best FAQ answers, and the share of the selector's belief that
+goes to out-of-scope groups when one selector ranks both. The decision itself is the
+pure function :func:`decide`, which the calibration script replays offline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Literal
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import (
+    RESPONSE_SELECTOR_PREDICTION_KEY,
+    RESPONSE_SELECTOR_PROPERTY_NAME,
+    RESPONSE_SELECTOR_RANKING_KEY,
+    RESPONSE_SELECTOR_RESPONSES_KEY,
+    RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
+    RESPONSE_SELECTOR_UTTER_ACTION_KEY,
+)
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    INTENT_RESPONSE_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from typing_extensions import Self
+
+FAQ = "faq"
+OUT_OF_SCOPE = "out_of_scope"
+# The referral used when the out-of-scope group is unknown (e.g. a bare payload).
+DEFAULT_OUT_OF_SCOPE_KEY = f"{OUT_OF_SCOPE}/chitchat"
+# Key under which the decision is added to the parse output (no user text in it).
+GATE_OUTPUT = "answer_gate"
+
+CHECK_EXPIRY = "check_expiry"
+# 「期限を調べたい」「有効期限が知りたい」「期限を確認してほしい」: the resident wants their
+# own dates, which only the calculator gives (the general rule is faq/cert_validity).
+_WANTS_OWN_DATES = re.compile(
+    r"期限[をがはも]?.{0,4}(調べ|知り|確認し|確かめ|計算し|出し)(たい|て(ほしい|ください|もらえ))"
+)
+
+Action = Literal["answer", "refer", "ask"]
+Ranking = Sequence[tuple[str, float]]
+
+
+@dataclass(frozen=True)
+class GateConfig:
+    """Thresholds of the gate; every one at 0 (veto at 1.01) lets all answers through."""
+
+    # Below this top intent confidence: ask (FallbackClassifier's ``threshold``).
+    intent_threshold: float = 0.4
+    # Below this gap between the two best intents: ask (its ``ambiguity_threshold``).
+    intent_ambiguity: float = 0.05
+    # Below this confidence in the best FAQ answer: ask.
+    faq_threshold: float = 0.0
+    # Below this gap between the two best FAQ answers: ask "A or B?".
+    faq_margin: float = 0.0
+    # When one selector ranks FAQ answers and out-of-scope groups together: refer
+    # once the out-of-scope groups hold at least this share (1.01: never).
+    oos_veto: float = 1.01
+
+    @classmethod
+    def from_dict(cls, config: Mapping[str, Any]) -> GateConfig:
+        """Build from a component config, ignoring Rasa's own keys."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: float(v) for k, v in config.items() if k in names})
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the bot does with a message."""
+
+    action: Action
+    intent: str
+    # faq/<name> or out_of_scope/<group> for retrieval answers, else None.
+    key: str | None
+    reason: str
+
+
+def _best(ranking: Ranking, prefix: str) -> list[tuple[str, float]]:
+    """Return the candidates of one retrieval intent, best first."""
+    found = [(k, c) for k, c in ranking if k.startswith(prefix + "/")]
+    return sorted(found, key=lambda kc: kc[1], reverse=True)
+
+
+def wants_own_dates(text: str) -> bool:
+    """Return whether the message asks to look up or work out an expiry date."""
+    return bool(_WANTS_OWN_DATES.search(text))
+
+
+def decide(
+    intents: Ranking,
+    selectors: Mapping[str, Ranking],
+    config: GateConfig,
+    text: str = "",
+) -> Decision:
+    """Decide what to do with one message.
+
+    Args:
+        intents: DIET's intent ranking, best first, without ``nlu_fallback``.
+        selectors: each ResponseSelector's ranking (``intent_response_key``,
+            confidence), keyed by its retrieval intent (``faq``, ``out_of_scope``)
+            or ``default`` for one selector over every retrieval intent.
+        config: the thresholds.
+        text: the message; an FAQ-like question that asks to look up or work out an
+            expiry date (「証明書の期限を知りたい」) starts the calculator instead.
+    """
+    if not intents:
+        return Decision("ask", DEFAULT_NLU_FALLBACK_INTENT_NAME, None, "no_intent")
+    top, confidence = intents[0]
+    if confidence < config.intent_threshold:
+        return Decision(
+            "ask", DEFAULT_NLU_FALLBACK_INTENT_NAME, None, "intent_threshold"
+        )
+    if len(intents) > 1 and confidence - intents[1][1] < config.intent_ambiguity:
+        return Decision(
+            "ask", DEFAULT_NLU_FALLBACK_INTENT_NAME, None, "intent_ambiguity"
+        )
+
+    faq_ranking = selectors.get(FAQ) or selectors.get("default") or ()
+    oos_ranking = selectors.get(OUT_OF_SCOPE) or selectors.get("default") or ()
+    oos = _best(oos_ranking, OUT_OF_SCOPE)
+    referral = oos[0][0] if oos else DEFAULT_OUT_OF_SCOPE_KEY
+
+    if top == OUT_OF_SCOPE:
+        return Decision("refer", OUT_OF_SCOPE, referral, "intent")
+    if top != FAQ:
+        return Decision("answer", top, None, "intent")
+    if wants_own_dates(text):
+        return Decision("answer", CHECK_EXPIRY, None, "wants_own_dates")
+
+    answers = _best(faq_ranking, FAQ)
+    if not answers:
+        return Decision("ask", DEFAULT_NLU_FALLBACK_INTENT_NAME, None, "no_faq")
+    # One selector over FAQ answers and out-of-scope groups: a second opinion.
+    oos_share = sum(c for k, c in faq_ranking if k.startswith(OUT_OF_SCOPE + "/"))
+    if oos_share >= config.oos_veto:
+        return Decision("refer", OUT_OF_SCOPE, referral, "selector_out_of_scope")
+    best, best_confidence = answers[0]
+    if best_confidence < config.faq_threshold:
+        return Decision("ask", DEFAULT_NLU_FALLBACK_INTENT_NAME, None, "faq_threshold")
+    if len(answers) > 1 and best_confidence - answers[1][1] < config.faq_margin:
+        return Decision("ask", DEFAULT_NLU_FALLBACK_INTENT_NAME, None, "faq_margin")
+    return Decision("answer", FAQ, best, "faq")
+
+
+def rankings(parse: Mapping[str, Any]) -> tuple[Ranking, dict[str, Ranking]]:
+    """Return (intents, selectors) from a parse result, as :func:`decide` takes them.
+
+    Works on a parse already gated: ``nlu_fallback`` is dropped from the intents and
+    the raw selector rankings are read from the gate's copy where it replaced them.
+    """
+    intents = [
+        (str(i[INTENT_NAME_KEY]), float(i[PREDICTED_CONFIDENCE_KEY]))
+        for i in parse.get(INTENT_RANKING_KEY) or []
+        if i.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME
+    ]
+    gate = parse.get(GATE_OUTPUT) or {}
+    raw = gate.get("selectors")
+    if raw is not None:
+        return intents, {k: [(str(a), float(b)) for a, b in v] for k, v in raw.items()}
+    selectors: dict[str, Ranking] = {}
+    for name, output in (parse.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).items():
+        if name == RESPONSE_SELECTOR_RETRIEVAL_INTENTS:
+            continue
+        selectors[name] = [
+            (str(r[INTENT_RESPONSE_KEY]), float(r[PREDICTED_CONFIDENCE_KEY]))
+            for r in output.get(RESPONSE_SELECTOR_RANKING_KEY) or []
+        ]
+    return intents, selectors
+
+
+def selector_entry(key: str, ranking: Ranking) -> dict[str, Any]:
+    """Return one retrieval intent's ResponseSelector output that selects ``key``."""
+    confidence = dict(ranking).get(key, 1.0)
+    return {
+        RESPONSE_SELECTOR_PREDICTION_KEY: {
+            RESPONSE_SELECTOR_RESPONSES_KEY: None,
+            PREDICTED_CONFIDENCE_KEY: confidence,
+            INTENT_RESPONSE_KEY: key,
+            RESPONSE_SELECTOR_UTTER_ACTION_KEY: f"utter_{key}",
+        },
+        RESPONSE_SELECTOR_RANKING_KEY: [
+            {PREDICTED_CONFIDENCE_KEY: c, INTENT_RESPONSE_KEY: k} for k, c in ranking
+        ]
+        or [{PREDICTED_CONFIDENCE_KEY: confidence, INTENT_RESPONSE_KEY: key}],
+    }
+
+
+def selector_output(
+    faq_key: str | None, oos_key: str | None, selectors: Mapping[str, Ranking]
+) -> dict[str, Any]:
+    """Return a ``response_selector`` property with one entry per retrieval intent.
+
+    ``utter_faq`` and ``utter_out_of_scope`` each find their own key, whichever
+    selectors the pipeline has; each ranking holds that retrieval intent's candidates,
+    and a key not given is the best candidate.
+    """
+    pooled = [kc for ranking in selectors.values() for kc in ranking]
+    faq_ranking = _best(pooled, FAQ)
+    oos_ranking = _best(pooled, OUT_OF_SCOPE)
+    output: dict[str, Any] = {RESPONSE_SELECTOR_RETRIEVAL_INTENTS: [FAQ, OUT_OF_SCOPE]}
+    chosen_faq = faq_key or (faq_ranking[0][0] if faq_ranking else None)
+    if chosen_faq:
+        output[FAQ] = selector_entry(chosen_faq, faq_ranking)
+    chosen_oos = oos_key or (
+        oos_ranking[0][0] if oos_ranking else DEFAULT_OUT_OF_SCOPE_KEY
+    )
+    output[OUT_OF_SCOPE] = selector_entry(chosen_oos, oos_ranking)
+    return output
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
+)
+class AnswerGate(GraphComponent):
+    """Turns unsure answers into a question and outside questions into a referral."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """The thresholds (see :class:`GateConfig`), off except Rasa's defaults."""
+        return asdict(GateConfig())
+
+    def __init__(self, config: GateConfig) -> None:
+        """Keep the thresholds."""
+        self.config = config
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> Self:
+        """Create the component (see parent class)."""
+        return cls(GateConfig.from_dict(config))
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Nothing to learn: return the training data unchanged."""
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Gate each message's prediction."""
+        for message in messages:
+            self._gate(message)
+        return messages
+
+    def _gate(self, message: Message) -> None:
+        parse = {
+            INTENT_RANKING_KEY: message.get(INTENT_RANKING_KEY) or [],
+            RESPONSE_SELECTOR_PROPERTY_NAME: message.get(
+                RESPONSE_SELECTOR_PROPERTY_NAME
+            ),
+        }
+        intents, selectors = rankings(parse)
+        decision = decide(intents, selectors, self.config, message.get(TEXT) or "")
+        oos_key = decision.key if decision.action == "refer" else None
+        faq_key = decision.key if decision.intent == FAQ else None
+        message.set(
+            RESPONSE_SELECTOR_PROPERTY_NAME,
+            selector_output(faq_key, oos_key, selectors),
+            add_to_output=True,
+        )
+        message.set(
+            GATE_OUTPUT,
+            {
+                "action": decision.action,
+                "reason": decision.reason,
+                "key": decision.key,
+                "selectors": {k: [list(kc) for kc in v] for k, v in selectors.items()},
+            },
+            add_to_output=True,
+        )
+        confidence = intents[0][1] if intents else 0.0
+        if decision.intent == CHECK_EXPIRY and intents and intents[0][0] == FAQ:
+            intent = {
+                INTENT_NAME_KEY: CHECK_EXPIRY,
+                PREDICTED_CONFIDENCE_KEY: confidence,
+            }
+            message.set(INTENT, intent, add_to_output=True)
+            message.set(
+                INTENT_RANKING_KEY,
+                [intent, *(message.get(INTENT_RANKING_KEY) or [])],
+                add_to_output=True,
+            )
+            return
+        if decision.action == "answer" and decision.intent != FAQ:
+            return
+        if decision.action == "ask":
+            # As Rasa's FallbackClassifier does: nlu_fallback first, the rest kept.
+            fallback = {
+                INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
+                PREDICTED_CONFIDENCE_KEY: self.config.intent_threshold,
+            }
+            message.set(INTENT, fallback, add_to_output=True)
+            message.set(
+                INTENT_RANKING_KEY,
+                [fallback, *(message.get(INTENT_RANKING_KEY) or [])],
+                add_to_output=True,
+            )
+        elif decision.action == "refer" and intents and intents[0][0] != OUT_OF_SCOPE:
+            intent = {
+                INTENT_NAME_KEY: OUT_OF_SCOPE,
+                PREDICTED_CONFIDENCE_KEY: confidence,
+            }
+            message.set(INTENT, intent, add_to_output=True)
+            others = [
+                i
+                for i in message.get(INTENT_RANKING_KEY) or []
+                if i.get(INTENT_NAME_KEY) != OUT_OF_SCOPE
+            ]
+            message.set(INTENT_RANKING_KEY, [intent, *others], add_to_output=True)

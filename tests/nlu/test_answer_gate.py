@@ -1,0 +1,198 @@
+"""The answer gate: answer, refer or ask, from the classifiers' rankings."""
+
+import pytest
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.answer_gate import (
+    GATE_OUTPUT,
+    AnswerGate,
+    Decision,
+    GateConfig,
+    decide,
+    rankings,
+)
+
+STRICT = GateConfig(
+    intent_threshold=0.5,
+    intent_ambiguity=0.1,
+    faq_threshold=0.6,
+    faq_margin=0.2,
+    oos_veto=0.3,
+)
+FAQ_SELECTOR = {
+    "faq": [("faq/pin", 0.9), ("faq/face_auth_card", 0.05)],
+    "out_of_scope": [("out_of_scope/city_other", 0.7), ("out_of_scope/chitchat", 0.3)],
+}
+
+
+@pytest.mark.parametrize(
+    ("intents", "selectors", "expected"),
+    [
+        # A clear FAQ is answered.
+        (
+            [("faq", 0.95), ("out_of_scope", 0.03)],
+            FAQ_SELECTOR,
+            Decision("answer", "faq", "faq/pin", "faq"),
+        ),
+        # A clear out-of-scope question is referred with its group's answer.
+        (
+            [("out_of_scope", 0.9), ("faq", 0.05)],
+            FAQ_SELECTOR,
+            Decision("refer", "out_of_scope", "out_of_scope/city_other", "intent"),
+        ),
+        # Unsure intent: ask.
+        (
+            [("faq", 0.45), ("check_expiry", 0.3)],
+            FAQ_SELECTOR,
+            Decision("ask", "nlu_fallback", None, "intent_threshold"),
+        ),
+        # Two intents close together: ask.
+        (
+            [("faq", 0.52), ("out_of_scope", 0.46)],
+            FAQ_SELECTOR,
+            Decision("ask", "nlu_fallback", None, "intent_ambiguity"),
+        ),
+        # The FAQ answer itself is unsure: ask.
+        (
+            [("faq", 0.95)],
+            {"faq": [("faq/pin", 0.5), ("faq/proxy", 0.1)]},
+            Decision("ask", "nlu_fallback", None, "faq_threshold"),
+        ),
+        # Two FAQ answers close together: ask "A or B?".
+        (
+            [("faq", 0.95)],
+            {"faq": [("faq/pin", 0.62), ("faq/face_auth_card", 0.45)]},
+            Decision("ask", "nlu_fallback", None, "faq_margin"),
+        ),
+        # One selector over both: it sees out-of-scope groups behind an FAQ.
+        (
+            [("faq", 0.95)],
+            {
+                "default": [
+                    ("faq/what_to_bring", 0.65),
+                    ("out_of_scope/city_other", 0.2),
+                    ("out_of_scope/mynumber_other", 0.15),
+                ]
+            },
+            Decision(
+                "refer",
+                "out_of_scope",
+                "out_of_scope/city_other",
+                "selector_out_of_scope",
+            ),
+        ),
+        # Task intents pass through.
+        (
+            [("check_expiry", 0.9), ("faq", 0.05)],
+            FAQ_SELECTOR,
+            Decision("answer", "check_expiry", None, "intent"),
+        ),
+        # Out of scope without a group: the general referral.
+        (
+            [("out_of_scope", 0.9)],
+            {"faq": [("faq/pin", 0.9)]},
+            Decision("refer", "out_of_scope", "out_of_scope/chitchat", "intent"),
+        ),
+    ],
+    ids=[
+        "clear-faq",
+        "clear-oos",
+        "low-intent",
+        "ambiguous-intent",
+        "low-faq",
+        "close-faqs",
+        "selector-veto",
+        "task",
+        "oos-no-group",
+    ],
+)
+def test_decide(intents, selectors, expected) -> None:
+    assert decide(intents, selectors, STRICT) == expected
+
+
+def test_all_thresholds_off_answers_everything() -> None:
+    off = GateConfig(0, 0, 0, 0, 1.01)
+    decision = decide([("faq", 0.2), ("out_of_scope", 0.19)], FAQ_SELECTOR, off)
+    assert decision == Decision("answer", "faq", "faq/pin", "faq")
+
+
+def _message(intents, selectors) -> Message:
+    ranking = [{"name": n, "confidence": c} for n, c in intents]
+    return Message(
+        data={
+            "text": "x",
+            INTENT: ranking[0],
+            INTENT_RANKING_KEY: ranking,
+            "response_selector": {
+                "all_retrieval_intents": list(selectors),
+                **{
+                    name: {
+                        "response": {"intent_response_key": r[0][0]},
+                        "ranking": [
+                            {"intent_response_key": k, "confidence": c} for k, c in r
+                        ],
+                    }
+                    for name, r in selectors.items()
+                },
+            },
+        }
+    )
+
+
+def test_component_refers_and_sets_both_selector_keys() -> None:
+    gate = AnswerGate(STRICT)
+    message = _message([("out_of_scope", 0.9), ("faq", 0.1)], FAQ_SELECTOR)
+    gate.process([message])
+    assert message.get(INTENT)["name"] == "out_of_scope"
+    selected = message.get("response_selector")
+    assert selected["out_of_scope"]["response"]["utter_action"] == (
+        "utter_out_of_scope/city_other"
+    )
+    assert selected["faq"]["response"]["intent_response_key"] == "faq/pin"
+    assert message.get(GATE_OUTPUT)["action"] == "refer"
+
+
+def test_component_asks_with_nlu_fallback_first_and_keeps_the_rest() -> None:
+    gate = AnswerGate(STRICT)
+    selectors = {"faq": [("faq/pin", 0.55), ("faq/face_auth_card", 0.45)]}
+    message = _message([("faq", 0.95), ("out_of_scope", 0.05)], selectors)
+    gate.process([message])
+    ranking = message.get(INTENT_RANKING_KEY)
+    assert [i["name"] for i in ranking] == ["nlu_fallback", "faq", "out_of_scope"]
+    # The fallback's suggestions read the two closest FAQ answers from here.
+    faq = message.get("response_selector")["faq"]["ranking"]
+    assert [r["intent_response_key"] for r in faq] == ["faq/pin", "faq/face_auth_card"]
+
+
+def test_gated_parse_replays_to_the_same_decision() -> None:
+    gate = AnswerGate(STRICT)
+    message = _message([("faq", 0.95)], {"faq": [("faq/pin", 0.62), ("faq/x", 0.45)]})
+    gate.process([message])
+    parse = message.as_dict_nlu() | {GATE_OUTPUT: message.get(GATE_OUTPUT)}
+    assert decide(*rankings(parse), STRICT).reason == "faq_margin"
+    assert decide(*rankings(parse), GateConfig(0, 0, 0, 0, 1.01)).action == "answer"
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("電子証明書の期限を調べたいです", True),
+        ("証明書の期限を知りたいです", True),
+        ("有効期限が知りたい", True),
+        ("母の証明書の期限を確認してほしい", True),
+        ("期限を計算してください", True),
+        ("有効期限はいつまでですか", False),  # the general rule: faq/cert_validity
+        ("期限が切れたらどうなる", False),
+    ],
+)
+def test_wanting_ones_own_dates(text: str, wanted: bool) -> None:
+    decision = decide([("faq", 0.95)], FAQ_SELECTOR, STRICT, text)
+    assert (decision.intent == "check_expiry") is wanted
+
+
+def test_wanting_dates_of_something_else_stays_out_of_scope() -> None:
+    decision = decide(
+        [("out_of_scope", 0.9)], FAQ_SELECTOR, STRICT, "パスポートの期限を知りたい"
+    )
+    assert decision.action == "refer"
