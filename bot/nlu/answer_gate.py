@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -47,8 +47,9 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 from typing_extensions import Self
+
+from bot.nlu.stateless import StatelessComponent
 
 FAQ = "faq"
 OUT_OF_SCOPE = "out_of_scope"
@@ -172,18 +173,24 @@ def decide(
 def rankings(parse: Mapping[str, Any]) -> tuple[Ranking, dict[str, Ranking]]:
     """Return (intents, selectors) from a parse result, as :func:`decide` takes them.
 
-    Works on a parse already gated: ``nlu_fallback`` is dropped from the intents and
-    the raw selector rankings are read from the gate's copy where it replaced them.
+    Works on a parse already gated: the raw rankings are read from the gate's copy, so
+    a replay with other thresholds sees what the classifiers said, not what the gate
+    made of it.
     """
+    gate = parse.get(GATE_OUTPUT) or {}
+    if "intents" in gate:
+        return (
+            [(str(a), float(b)) for a, b in gate["intents"]],
+            {
+                k: [(str(a), float(b)) for a, b in v]
+                for k, v in gate["selectors"].items()
+            },
+        )
     intents = [
         (str(i[INTENT_NAME_KEY]), float(i[PREDICTED_CONFIDENCE_KEY]))
         for i in parse.get(INTENT_RANKING_KEY) or []
         if i.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME
     ]
-    gate = parse.get(GATE_OUTPUT) or {}
-    raw = gate.get("selectors")
-    if raw is not None:
-        return intents, {k: [(str(a), float(b)) for a, b in v] for k, v in raw.items()}
     selectors: dict[str, Ranking] = {}
     for name, output in (parse.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).items():
         if name == RESPONSE_SELECTOR_RETRIEVAL_INTENTS:
@@ -238,7 +245,7 @@ def selector_output(
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
-class AnswerGate(GraphComponent):
+class AnswerGate(StatelessComponent):
     """Turns unsure answers into a question and outside questions into a referral."""
 
     @staticmethod
@@ -260,10 +267,6 @@ class AnswerGate(GraphComponent):
     ) -> Self:
         """Create the component (see parent class)."""
         return cls(GateConfig.from_dict(config))
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Nothing to learn: return the training data unchanged."""
-        return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Gate each message's prediction."""
@@ -293,46 +296,30 @@ class AnswerGate(GraphComponent):
                 "action": decision.action,
                 "reason": decision.reason,
                 "key": decision.key,
+                "intents": [list(ic) for ic in intents],
                 "selectors": {k: [list(kc) for kc in v] for k, v in selectors.items()},
             },
             add_to_output=True,
         )
         confidence = intents[0][1] if intents else 0.0
         if decision.intent == CHECK_EXPIRY and intents and intents[0][0] == FAQ:
-            intent = {
-                INTENT_NAME_KEY: CHECK_EXPIRY,
-                PREDICTED_CONFIDENCE_KEY: confidence,
-            }
-            message.set(INTENT, intent, add_to_output=True)
-            message.set(
-                INTENT_RANKING_KEY,
-                [intent, *(message.get(INTENT_RANKING_KEY) or [])],
-                add_to_output=True,
-            )
-            return
-        if decision.action == "answer" and decision.intent != FAQ:
-            return
-        if decision.action == "ask":
+            _put_first(message, CHECK_EXPIRY, confidence)
+        elif decision.action == "ask":
             # As Rasa's FallbackClassifier does: nlu_fallback first, the rest kept.
-            fallback = {
-                INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
-                PREDICTED_CONFIDENCE_KEY: self.config.intent_threshold,
-            }
-            message.set(INTENT, fallback, add_to_output=True)
-            message.set(
-                INTENT_RANKING_KEY,
-                [fallback, *(message.get(INTENT_RANKING_KEY) or [])],
-                add_to_output=True,
+            _put_first(
+                message, DEFAULT_NLU_FALLBACK_INTENT_NAME, self.config.intent_threshold
             )
         elif decision.action == "refer" and intents and intents[0][0] != OUT_OF_SCOPE:
-            intent = {
-                INTENT_NAME_KEY: OUT_OF_SCOPE,
-                PREDICTED_CONFIDENCE_KEY: confidence,
-            }
-            message.set(INTENT, intent, add_to_output=True)
-            others = [
-                i
-                for i in message.get(INTENT_RANKING_KEY) or []
-                if i.get(INTENT_NAME_KEY) != OUT_OF_SCOPE
-            ]
-            message.set(INTENT_RANKING_KEY, [intent, *others], add_to_output=True)
+            _put_first(message, OUT_OF_SCOPE, confidence)
+
+
+def _put_first(message: Message, name: str, confidence: float) -> None:
+    """Make ``name`` the message's intent, first in its ranking (once)."""
+    intent = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
+    others = [
+        i
+        for i in message.get(INTENT_RANKING_KEY) or []
+        if i.get(INTENT_NAME_KEY) != name
+    ]
+    message.set(INTENT, intent, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [intent, *others], add_to_output=True)

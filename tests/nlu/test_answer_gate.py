@@ -196,3 +196,14 @@ def test_wanting_dates_of_something_else_stays_out_of_scope() -> None:
         [("out_of_scope", 0.9)], FAQ_SELECTOR, STRICT, "パスポートの期限を知りたい"
     )
     assert decision.action == "refer"
+
+
+def test_a_referred_parse_replays_from_the_raw_rankings() -> None:
+    gate = AnswerGate(STRICT)
+    selectors = {"default": [("faq/pin", 0.4), ("out_of_scope/city_other", 0.6)]}
+    message = _message([("faq", 0.95), ("out_of_scope", 0.05)], selectors)
+    gate.process([message])
+    assert message.get(INTENT)["name"] == "out_of_scope"  # the selector's veto
+    parse = message.as_dict_nlu() | {GATE_OUTPUT: message.get(GATE_OUTPUT)}
+    off = GateConfig(0, 0, 0, 0, 1.01)
+    assert decide(*rankings(parse), off) == Decision("answer", "faq", "faq/pin", "faq")
