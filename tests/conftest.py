@@ -11,6 +11,20 @@ MODEL = ROOT / "models" / "current.tar.gz"
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "model: needs the trained model (set below)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs the trained model (directly or through a fixture).
+
+    scripts/test runs the others while the model trains (`-m "not model"`).
+    """
+    for item in items:
+        if "model_path" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.model)
+
+
 @pytest.fixture(scope="session")
 def model_path() -> Path:
     """The model trained from the current data; fails clearly when it is missing."""
