@@ -15,12 +15,16 @@ from that short state and the time per message stays flat. Older events stay sto
 from __future__ import annotations
 
 import copy
+import itertools
+import json
 import logging
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import (
@@ -32,6 +36,7 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.utils.common import all_subclasses
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.privacy.detect import find_secrets, redact
@@ -85,6 +90,44 @@ def compaction_events(tracker: DialogueStateTracker) -> list[Event]:
     return events
 
 
+@cache
+def event_classes() -> dict[str, type[Event]]:
+    """Event classes by type name, first match first (as ``Event.resolve_by_type``)."""
+    classes: dict[str, type[Event]] = {}
+    for cls in all_subclasses(Event):
+        classes.setdefault(cls.type_name, cls)
+    return classes
+
+
+def deserialise(data: dict[str, Any]) -> Event | None:
+    """The event stored as ``data`` (what ``Event.from_parameters`` returns)."""
+    cls = event_classes().get(data.get("event", ""))
+    if cls is None:  # unknown here (e.g. an old "topic"): Rasa decides
+        return Event.from_parameters(data)
+    return cls._from_parameters(data)
+
+
+# Attribute of a tracker returned by ``retrieve``: (id of the tracker, number of its
+# events already stored). A copy of the tracker has another id and is counted anew.
+STORED = "_ecert_stored_events"
+
+
+def _remember_stored(tracker: DialogueStateTracker, count: int) -> None:
+    setattr(tracker, STORED, (id(tracker), count))
+
+
+def _known_stored(tracker: DialogueStateTracker) -> int | None:
+    owner, count = getattr(tracker, STORED, (None, 0))
+    return int(count) if owner == id(tracker) else None
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
 def describe(error: SQLAlchemyError) -> str:
     """The driver's first line of ``error``, without SQL statement or parameters."""
     original = getattr(error, "orig", None) or error
@@ -95,6 +138,8 @@ def describe(error: SQLAlchemyError) -> str:
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """``SQLTrackerStore`` with no secrets in user events and a bounded session."""
 
+    engine: sa.engine.Engine
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Rasa's store; if the database is down now, say so and recover later."""
         self._degraded: OrderedDict[str, None] = OrderedDict()
@@ -102,6 +147,17 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         self._last_reported = 0.0
         # Rasa logs and goes on when it cannot create the tables at start-up.
         super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            # Rasa opens a new SQLite connection for each read and write (NullPool).
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sa.create_engine(
+                url,
+                poolclass=sa.pool.QueuePool,
+                connect_args={"check_same_thread": False},
+            )
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         try:
             with self.engine.connect():
                 pass
@@ -112,7 +168,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         """The latest session of ``sender_id``; None (a fresh start) if unreachable."""
         try:
             self._recover()
-            tracker = await super().retrieve(sender_id)
+            tracker = self._load(sender_id)
         except SQLAlchemyError as error:
             self._report_unavailable("read", error)
             self._mark_degraded(sender_id)
@@ -127,7 +183,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             return
         try:
             self._recover()
-            await super().save(tracker)
+            await self.stream_events(tracker)
+            self._store_new_events(tracker)
         except SQLAlchemyError as error:
             self._report_unavailable("save", error)
             return
@@ -167,11 +224,55 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             )
             self._unavailable_since = None
 
+    def _load(self, sender_id: str) -> DialogueStateTracker | None:
+        """The latest session of ``sender_id`` in one query, or None."""
+        with self.session_scope() as session:
+            query = self._event_query(session, sender_id, False)
+            rows = query.with_entities(self.SQLEvent.data).all()
+        if not rows:
+            return None
+        events = [deserialise(json.loads(data)) for (data,) in rows]
+        tracker = DialogueStateTracker.from_events(
+            sender_id, [e for e in events if e is not None], self.domain.slots
+        )
+        _remember_stored(tracker, len(rows))
+        return tracker
+
+    def _store_new_events(self, tracker: DialogueStateTracker) -> None:
+        """Insert the events not stored yet (and any compaction) in one statement."""
+        with self.session_scope() as session:
+            events = list(self._additional_events(session, tracker))
+            if events:
+                session.execute(
+                    self.SQLEvent.__table__.insert(),
+                    [_row(tracker.sender_id, event) for event in events],
+                )
+                session.commit()
+        _remember_stored(tracker, len(tracker.events))
+
     def _additional_events(
         self, session: Session, tracker: DialogueStateTracker
     ) -> Iterator[Event]:
         """Return the events not yet stored, with secrets masked, then any compaction."""
-        new = [redact_event(e) for e in super()._additional_events(session, tracker)]
+        stored = _known_stored(tracker)
+        if stored is None:  # not from ``retrieve``: count what is stored (as Rasa)
+            unstored = super()._additional_events(session, tracker)
+        else:
+            unstored = itertools.islice(tracker.events, stored, None)
+        new = [redact_event(e) for e in unstored]
         if len(tracker.events) > MAX_SESSION_EVENTS and new:
             new += compaction_events(tracker)
         return iter(new)
+
+
+def _row(sender_id: str, event: Event) -> dict[str, Any]:
+    """The ``events`` row of ``event``, as Rasa's ``SQLTrackerStore.save`` writes it."""
+    data = event.as_dict()
+    return {
+        "sender_id": sender_id,
+        "type_name": event.type_name,
+        "timestamp": data.get("timestamp"),
+        "intent_name": data.get("parse_data", {}).get("intent", {}).get("name"),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+    }
