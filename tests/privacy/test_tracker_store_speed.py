@@ -7,7 +7,6 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
@@ -16,18 +15,12 @@ from rasa.shared.core.events import (
     ActiveLoop,
     BotUttered,
     Event,
-    Restarted,
-    SessionStarted,
     SlotSet,
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.privacy.tracker_store import (
-    MAX_SESSION_EVENTS,
-    RedactingSQLTrackerStore,
-    deserialise,
-)
+from bot.privacy.tracker_store import MAX_SESSION_EVENTS, RedactingSQLTrackerStore
 
 DOMAIN = Domain.from_dict(
     {
@@ -146,29 +139,6 @@ def test_compaction_still_happens_on_the_fast_path(tmp_path: Path) -> None:
     after = asyncio.run(store.retrieve("r"))
     assert after is not None and after.latest_message.text == "質問99"
     assert after.get_slot("birth_date") == "1985-04-03"
-
-
-@pytest.mark.parametrize(
-    "event",
-    [
-        UserUttered(
-            "昭和60年4月3日",
-            {"name": "inform_date", "confidence": 0.9},
-            [{"entity": "date", "value": "1985-04-03", "role": "birth"}],
-            parse_data={"text": "昭和60年4月3日", "response_selector": {}},
-        ),
-        ActionExecuted("expiry_form", policy="RulePolicy", confidence=1.0),
-        BotUttered("答え", {"buttons": [{"title": "はい", "payload": "/affirm"}]}),
-        SlotSet("birth_date", "1985-04-03"),
-        ActiveLoop(None),
-        SessionStarted(),
-        Restarted(),
-    ],
-    ids=lambda e: type(e).__name__,
-)
-def test_events_read_back_as_rasa_reads_them(event: Event) -> None:
-    data = event.as_dict()
-    assert deserialise(data) == Event.from_parameters(data)
 
 
 def test_rows_are_the_rows_rasa_writes_and_reads(tmp_path: Path) -> None:
