@@ -114,6 +114,36 @@ def _known_stored(tracker: DialogueStateTracker) -> int | None:
     return int(count) if owner == id(tracker) else None
 
 
+# IF NOT EXISTS: replicas may start at the same time.
+SESSION_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS ix_events_session ON events (sender_id, type_name, id)",
+    "CREATE INDEX IF NOT EXISTS ix_events_sender_order ON events (sender_id, id)",
+)
+
+
+def _latest_session_query(events: sa.Table) -> sa.sql.Select:
+    """The ``data`` of the events of a sender's latest session (``:sender``), in order.
+
+    The events stored from the latest ``session_started`` on, by insertion order.
+    Rasa's query compares timestamps instead, so an event stamped earlier than the
+    session start before it (a message right after a compaction, a clock set back)
+    was left out; and its ``OR ... IS NULL`` cannot use an index range.
+    """
+    sender = sa.bindparam("sender")
+    session_start = (
+        sa.select(sa.func.max(events.c.id))
+        .where(events.c.sender_id == sender)
+        .where(events.c.type_name == SessionStarted.type_name)
+        .scalar_subquery()
+    )
+    return (
+        sa.select(events.c.data)
+        .where(events.c.sender_id == sender)
+        .where(events.c.id >= sa.func.coalesce(session_start, 0))
+        .order_by(events.c.id)
+    )
+
+
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -151,9 +181,9 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             )
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
+        self._session_query = _latest_session_query(self.SQLEvent.__table__)
         try:
-            with self.engine.connect():
-                pass
+            self._create_indexes()
         except SQLAlchemyError as error:
             self._report_unavailable("start", error)
 
@@ -194,6 +224,17 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         # After an outage (or a start without the database) the tables may be missing.
         if self._unavailable_since is not None:
             self.Base.metadata.create_all(self.engine)
+            self._create_indexes()
+
+    def _create_indexes(self) -> None:
+        """Indexes that find a conversation's latest session without a scan of it.
+
+        Rasa indexes ``sender_id`` only, so each read went through every event ever
+        stored for the conversation (old sessions stay stored after a compaction).
+        """
+        with self.engine.begin() as connection:
+            for statement in SESSION_INDEXES:
+                connection.exec_driver_sql(statement)
 
     def _report_unavailable(self, operation: str, error: SQLAlchemyError) -> None:
         now = time.monotonic()
@@ -220,8 +261,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     def _load(self, sender_id: str) -> DialogueStateTracker | None:
         """The latest session of ``sender_id`` in one query, or None."""
         with self.session_scope() as session:
-            query = self._event_query(session, sender_id, False)
-            rows = query.with_entities(self.SQLEvent.data).all()
+            rows = session.execute(self._session_query, {"sender": sender_id}).all()
         if not rows:
             return None
         events = [json.loads(data) for (data,) in rows]
@@ -246,10 +286,12 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     ) -> Iterator[Event]:
         """Return the events not yet stored, with secrets masked, then any compaction."""
         stored = _known_stored(tracker)
-        if stored is None:  # not from ``retrieve``: count what is stored (as Rasa)
-            unstored = super()._additional_events(session, tracker)
-        else:
-            unstored = itertools.islice(tracker.events, stored, None)
+        if stored is None:  # not from ``retrieve``: count its latest stored session
+            counting = sa.select(sa.func.count()).select_from(
+                self._session_query.subquery()
+            )
+            stored = session.execute(counting, {"sender": tracker.sender_id}).scalar()
+        unstored = itertools.islice(tracker.events, stored, None)
         new = [redact_event(e) for e in unstored]
         if len(tracker.events) > MAX_SESSION_EVENTS and new:
             new += compaction_events(tracker)

@@ -152,3 +152,40 @@ def test_rows_are_the_rows_rasa_writes_and_reads(tmp_path: Path) -> None:
     columns = "type_name, intent_name, action_name"
     rows = sqlite3.connect(db).execute(f"select {columns} from events").fetchall()
     assert rows[:2] == [("user", "faq", None), ("action", None, "utter_faq")]
+
+
+def test_a_turn_stamped_just_before_the_compaction_is_read_back(tmp_path: Path) -> None:
+    # A resident who answers within a millisecond of a compaction (or a clock set
+    # back) gives events stamped before the new session's start: they still count.
+    store = store_at(tmp_path / "t.db")
+    events: list[Event] = []
+    for i in range(MAX_SESSION_EVENTS // 4 + 1):
+        events += turn(i)
+    tracker = DialogueStateTracker.from_events("r", events, DOMAIN.slots)
+    asyncio.run(store.save(tracker))  # stored with a compaction
+    compacted = asyncio.run(store.retrieve("r"))
+    assert compacted is not None and len(compacted.events) < 10
+    session_start = compacted.events[0].timestamp
+    for event in turn(99):
+        event.timestamp = session_start - 0.0005
+        compacted.update(event)
+    asyncio.run(store.save(compacted))
+    after = asyncio.run(store.retrieve("r"))
+    assert after is not None and after.latest_message.text == "質問99"
+
+
+def test_the_latest_session_is_found_through_indexes(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    store = store_at(db)
+    asyncio.run(store.save(DialogueStateTracker.from_events("r", turn(0))))
+    sql = str(store._session_query.compile(store.engine))
+    with sqlite3.connect(db) as connection:
+        plan = connection.execute(
+            f"EXPLAIN QUERY PLAN {sql}", ("r", "r", "session_started", 0)
+        ).fetchall()
+    steps = [row[-1] for row in plan]
+    # Rasa's sender_id index alone reads every event ever stored for the sender.
+    assert any("ix_events_session" in step for step in steps), steps
+    assert any(
+        "ix_events_sender_order (sender_id=? AND id>?)" in step for step in steps
+    )
