@@ -119,6 +119,10 @@ def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
             process.kill()
 
 
+# For the benchmarks that start processes of their own.
+stop_processes = _stop
+
+
 def _environment(workdir: Path, extra_env: dict[str, str] | None) -> dict[str, str]:
     return {
         **os.environ,

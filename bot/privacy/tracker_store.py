@@ -10,17 +10,28 @@ looking back a few turns, so once a session holds more than MAX_SESSION_EVENTS e
 the store appends a compaction: a new ``session_started`` followed by the current slot
 values and active form. Rasa loads only the latest session, so the next message starts
 from that short state and the time per message stays flat. Older events stay stored.
+
+Per message the store does one read and one write (Rasa's own store also counts the
+stored events before each write and builds an ORM object per event): the tracker it
+returns remembers how many of its events are stored, and new events go in one
+multi-row insert (event classes are looked up in a table: bot/rasa_patches.py). SQLite
+runs in WAL mode with ``synchronous=NORMAL`` (a commit appends to the log without
+syncing the database file; a power cut may lose the last commits, never corrupt the
+file) on pooled connections. Measured with bench/bench_store.py (bench/RESULTS.md).
 """
 
 from __future__ import annotations
 
 import copy
+import itertools
+import json
 import logging
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import (
@@ -34,7 +45,11 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import rasa_patches
 from bot.privacy.detect import find_secrets, redact
+
+# Loaded by every Rasa server of both profiles: the place for Rasa's speed fixes.
+rasa_patches.install()
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -85,6 +100,57 @@ def compaction_events(tracker: DialogueStateTracker) -> list[Event]:
     return events
 
 
+# Attribute of a tracker returned by ``retrieve``: (id of the tracker, number of its
+# events already stored). A copy of the tracker has another id and is counted anew.
+STORED = "_ecert_stored_events"
+
+
+def _remember_stored(tracker: DialogueStateTracker, count: int) -> None:
+    setattr(tracker, STORED, (id(tracker), count))
+
+
+def _known_stored(tracker: DialogueStateTracker) -> int | None:
+    owner, count = getattr(tracker, STORED, (None, 0))
+    return int(count) if owner == id(tracker) else None
+
+
+# IF NOT EXISTS: replicas may start at the same time.
+SESSION_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS ix_events_session ON events (sender_id, type_name, id)",
+    "CREATE INDEX IF NOT EXISTS ix_events_sender_order ON events (sender_id, id)",
+)
+
+
+def _latest_session_query(events: sa.Table) -> sa.sql.Select:
+    """The ``data`` of the events of a sender's latest session (``:sender``), in order.
+
+    The events stored from the latest ``session_started`` on, by insertion order.
+    Rasa's query compares timestamps instead, so an event stamped earlier than the
+    session start before it (a message right after a compaction, a clock set back)
+    was left out; and its ``OR ... IS NULL`` cannot use an index range.
+    """
+    sender = sa.bindparam("sender")
+    session_start = (
+        sa.select(sa.func.max(events.c.id))
+        .where(events.c.sender_id == sender)
+        .where(events.c.type_name == SessionStarted.type_name)
+        .scalar_subquery()
+    )
+    return (
+        sa.select(events.c.data)
+        .where(events.c.sender_id == sender)
+        .where(events.c.id >= sa.func.coalesce(session_start, 0))
+        .order_by(events.c.id)
+    )
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
 def describe(error: SQLAlchemyError) -> str:
     """The driver's first line of ``error``, without SQL statement or parameters."""
     original = getattr(error, "orig", None) or error
@@ -95,6 +161,8 @@ def describe(error: SQLAlchemyError) -> str:
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """``SQLTrackerStore`` with no secrets in user events and a bounded session."""
 
+    engine: sa.engine.Engine
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Rasa's store; if the database is down now, say so and recover later."""
         self._degraded: OrderedDict[str, None] = OrderedDict()
@@ -102,9 +170,20 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         self._last_reported = 0.0
         # Rasa logs and goes on when it cannot create the tables at start-up.
         super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            # Rasa opens a new SQLite connection for each read and write (NullPool).
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sa.create_engine(
+                url,
+                poolclass=sa.pool.QueuePool,
+                connect_args={"check_same_thread": False},
+            )
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
+        self._session_query = _latest_session_query(self.SQLEvent.__table__)
         try:
-            with self.engine.connect():
-                pass
+            self._create_indexes()
         except SQLAlchemyError as error:
             self._report_unavailable("start", error)
 
@@ -112,7 +191,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         """The latest session of ``sender_id``; None (a fresh start) if unreachable."""
         try:
             self._recover()
-            tracker = await super().retrieve(sender_id)
+            tracker = self._load(sender_id)
         except SQLAlchemyError as error:
             self._report_unavailable("read", error)
             self._mark_degraded(sender_id)
@@ -127,7 +206,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             return
         try:
             self._recover()
-            await super().save(tracker)
+            await self.stream_events(tracker)
+            self._store_new_events(tracker)
         except SQLAlchemyError as error:
             self._report_unavailable("save", error)
             return
@@ -144,6 +224,17 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         # After an outage (or a start without the database) the tables may be missing.
         if self._unavailable_since is not None:
             self.Base.metadata.create_all(self.engine)
+            self._create_indexes()
+
+    def _create_indexes(self) -> None:
+        """Indexes that find a conversation's latest session without a scan of it.
+
+        Rasa indexes ``sender_id`` only, so each read went through every event ever
+        stored for the conversation (old sessions stay stored after a compaction).
+        """
+        with self.engine.begin() as connection:
+            for statement in SESSION_INDEXES:
+                connection.exec_driver_sql(statement)
 
     def _report_unavailable(self, operation: str, error: SQLAlchemyError) -> None:
         now = time.monotonic()
@@ -167,11 +258,54 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             )
             self._unavailable_since = None
 
+    def _load(self, sender_id: str) -> DialogueStateTracker | None:
+        """The latest session of ``sender_id`` in one query, or None."""
+        with self.session_scope() as session:
+            rows = session.execute(self._session_query, {"sender": sender_id}).all()
+        if not rows:
+            return None
+        events = [json.loads(data) for (data,) in rows]
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        _remember_stored(tracker, len(rows))
+        return tracker
+
+    def _store_new_events(self, tracker: DialogueStateTracker) -> None:
+        """Insert the events not stored yet (and any compaction) in one statement."""
+        with self.session_scope() as session:
+            events = list(self._additional_events(session, tracker))
+            if events:
+                session.execute(
+                    self.SQLEvent.__table__.insert(),
+                    [_row(tracker.sender_id, event) for event in events],
+                )
+                session.commit()
+        _remember_stored(tracker, len(tracker.events))
+
     def _additional_events(
         self, session: Session, tracker: DialogueStateTracker
     ) -> Iterator[Event]:
         """Return the events not yet stored, with secrets masked, then any compaction."""
-        new = [redact_event(e) for e in super()._additional_events(session, tracker)]
+        stored = _known_stored(tracker)
+        if stored is None:  # not from ``retrieve``: count its latest stored session
+            counting = sa.select(sa.func.count()).select_from(
+                self._session_query.subquery()
+            )
+            stored = session.execute(counting, {"sender": tracker.sender_id}).scalar()
+        unstored = itertools.islice(tracker.events, stored, None)
+        new = [redact_event(e) for e in unstored]
         if len(tracker.events) > MAX_SESSION_EVENTS and new:
             new += compaction_events(tracker)
         return iter(new)
+
+
+def _row(sender_id: str, event: Event) -> dict[str, Any]:
+    """The ``events`` row of ``event``, as Rasa's ``SQLTrackerStore.save`` writes it."""
+    data = event.as_dict()
+    return {
+        "sender_id": sender_id,
+        "type_name": event.type_name,
+        "timestamp": data.get("timestamp"),
+        "intent_name": data.get("parse_data", {}).get("intent", {}).get("name"),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+    }
