@@ -243,6 +243,19 @@ def fill(
             # Ended by now: a conversation lasts minutes, so start an hour early at least.
             start = now - 3600 - rng.uniform(0, days) * 86_400
             for s, t, ts, i, a, d in conversation(rng, f"bench-{seed}-{n}", start):
+                if t == "action" and batch and batch[-1]["t"] == "user":
+                    # Rasa stores this (small) event after each user message.
+                    featurization = {"event": "user_featurization", "timestamp": ts}
+                    batch.append(
+                        {
+                            "s": s,
+                            "t": "user_featurization",
+                            "ts": ts,
+                            "i": None,
+                            "a": None,
+                            "d": json.dumps(featurization),
+                        }
+                    )
                 batch.append(
                     {"s": s, "t": t, "ts": ts, "i": i, "a": a, "d": json.dumps(d)}
                 )

@@ -41,7 +41,7 @@ SQLITE_INDEXES = (
 )
 POSTGRESQL_INDEXES = (
     "CREATE INDEX IF NOT EXISTS ix_events_insights_user ON events "
-    "(type_name, timestamp) INCLUDE (intent_name, sender_id)",
+    "(type_name, timestamp) INCLUDE (intent_name, sender_id, id)",
     "CREATE INDEX IF NOT EXISTS ix_events_insights_action ON events "
     "(action_name, timestamp)",
 )
