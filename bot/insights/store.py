@@ -19,8 +19,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.retention import engine_from_endpoints
-
 DAY = 86_400
 FAQ_INTENT = "faq"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
@@ -49,6 +47,9 @@ POSTGRESQL_INDEXES = (
 
 def read_only_engine(endpoints: Path) -> sa.engine.Engine:
     """An engine on the store ``endpoints`` names that cannot write to it."""
+    # Imports Rasa (seconds): only here, so the web app starts without it.
+    from bot.retention import engine_from_endpoints
+
     url = engine_from_endpoints(endpoints).url
     return read_only(url)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -153,3 +155,9 @@ def test_no_personal_data_in_the_page_or_the_exports(client: TestClient) -> None
         # Dates of use (report days) are fine; no date a resident typed is left.
         residents = [d for d in find_dates(visible) if d.value.year < 2024]
         assert residents == []
+
+
+def test_the_web_app_starts_without_importing_rasa() -> None:
+    # The staff page imports Rasa (the endpoints reader) only when first used.
+    code = "import sys, bot.web.app; sys.exit('rasa' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], timeout=120).returncode == 0

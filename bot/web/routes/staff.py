@@ -32,6 +32,7 @@ from bot.insights.queue import (
 )
 from bot.insights.queue import to_csv as labels_csv
 from bot.insights.report import build_report, to_csv
+from bot.insights.store import read_only_engine
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 COOKIE = "staff_session"
@@ -70,8 +71,6 @@ def _templates() -> jinja2.Environment:
 
 @cache
 def _engine(endpoints: str) -> sa.engine.Engine:
-    from bot.insights.store import read_only_engine  # imports Rasa: only when used
-
     return read_only_engine(Path(endpoints))
 
 
