@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -26,6 +27,17 @@ def _int(
     return value
 
 
+def _password_hash(raw: str | None) -> str | None:
+    if not raw or not raw.strip():
+        return None
+    if not raw.strip().startswith("$argon2"):
+        raise ConfigError(
+            "STAFF_PASSWORD_HASH must be an argon2 hash "
+            "(python -m bot.insights.auth prints one), not a password"
+        )
+    return raw.strip()
+
+
 @dataclass(frozen=True)
 class Settings:
     """Process settings; defaults are the embedded profile of DESIGN.md."""
@@ -39,6 +51,11 @@ class Settings:
     rate_limit_address: int = 300
     # Longest wait for the bot's answer (a slow action server); then a polite note.
     answer_timeout_seconds: int = 30
+    # Staff insights (bot/insights): the tracker store to read, the staff page's
+    # password hash (argon2; unset = no staff page) and the salt of sender hashes.
+    endpoints_file: str = "endpoints.yml"
+    staff_password_hash: str | None = None
+    insights_salt: bytes = b""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -57,4 +74,9 @@ class Settings:
             answer_timeout_seconds=_int(
                 env, "ANSWER_TIMEOUT_SECONDS", cls.answer_timeout_seconds, 1, 600
             ),
+            endpoints_file=env.get("ENDPOINTS_FILE", cls.endpoints_file),
+            staff_password_hash=_password_hash(env.get("STAFF_PASSWORD_HASH")),
+            # Unset: a new salt per process (hashes differ after a restart).
+            insights_salt=(env.get("INSIGHTS_SALT") or "").encode()
+            or secrets.token_bytes(16),
         )

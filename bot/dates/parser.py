@@ -358,3 +358,17 @@ def parse_date(text: str) -> date:
     if has_fragment:
         raise DateParseError("incomplete")
     raise DateParseError("no_date")
+
+
+def find_date_like(text: str) -> list[tuple[int, int]]:
+    """Return the spans of everything in `text` that looks like a date, in order.
+
+    Unlike :func:`find_dates` this keeps impossible and ambiguous dates (2023年2月30日,
+    85/4/3) and fragments (昭和60年, 4月3日, 1985/4): what a privacy mask must hide.
+    Offsets index `text` itself.
+    """
+    normalized = normalize(text)
+    return [
+        normalized.original_span(match.start(), match.end())
+        for match in _PATTERN.finditer(normalized.text)
+    ]

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from bot.config import Settings
 from bot.web import errors
 from bot.web.guard import PublicGuard
-from bot.web.routes import certificates, dates, health, widget
+from bot.web.routes import certificates, dates, health, staff, widget
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -27,4 +27,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(certificates.router)
     app.include_router(dates.router)
     app.include_router(widget.router)
+    staff.install(app, settings)  # /staff, only when STAFF_PASSWORD_HASH is set
     return app
