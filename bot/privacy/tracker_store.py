@@ -35,6 +35,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.privacy.detect import find_secrets, redact
+from bot.privacy.sqlite_file import secure_engine, secure_file
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -100,8 +101,11 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         self._degraded: OrderedDict[str, None] = OrderedDict()
         self._unavailable_since: float | None = None
         self._last_reported = 0.0
+        if kwargs.get("dialect", "sqlite") == "sqlite":
+            secure_file(str(kwargs.get("db", "rasa.db")))  # 0600, before Rasa opens it
         # Rasa logs and goes on when it cannot create the tables at start-up.
         super().__init__(*args, **kwargs)
+        secure_engine(self.engine)
         try:
             with self.engine.connect():
                 pass
