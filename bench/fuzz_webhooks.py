@@ -112,6 +112,7 @@ line_bodies = st.one_of(
         lambda events: json.dumps({"destination": "U", "events": events}).encode()
     ),
     json_values.map(lambda v: json.dumps(v).encode()),
+    st.integers(1, 5000).map(lambda n: b'{"events": ' + b"[" * n + b"]" * n + b"}"),
     st.binary(max_size=300),
 )
 signatures = st.one_of(

@@ -119,7 +119,7 @@ class LineInput(InputChannel):
                 events = json.loads(body)["events"]
                 if not isinstance(events, list):
                     raise TypeError("events is not a list")
-            except (ValueError, KeyError, TypeError):
+            except (ValueError, KeyError, TypeError, RecursionError):
                 return response.json({"error": "malformed webhook body"}, status=400)
             for event in events:
                 if isinstance(event, dict) and self._first_time(event):

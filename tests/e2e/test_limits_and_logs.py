@@ -12,8 +12,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from stack import Bot
-
-from bot.channels.rest import NO_ANSWER
+from test_faults_and_abuse import post
 
 pytestmark = pytest.mark.slow
 
@@ -21,8 +20,8 @@ TWENTY_MB = 20 * 1024 * 1024
 FAQ = "どこで更新できますか"
 
 
-def connect(bot: Bot) -> socket.socket:
-    parts = urlsplit(bot.rasa_url)
+def connect(url: str) -> socket.socket:
+    parts = urlsplit(url)
     return socket.create_connection((parts.hostname, parts.port), timeout=10)
 
 
@@ -39,24 +38,38 @@ def headers(path: str, extra: str) -> bytes:
     ).encode()
 
 
-@pytest.mark.parametrize("path", ["/webhooks/rest/webhook", "/webhooks/line/webhook"])
+PUBLIC_ROUTES = [
+    ("bot", "/webhooks/rest/webhook"),
+    ("bot", "/webhooks/line/webhook"),
+    ("web_url", "/api/v1/certificates/assessment"),
+]
+
+
+def base_url(request: pytest.FixtureRequest, server: str) -> str:
+    found = request.getfixturevalue(server)
+    return str(found.rasa_url if isinstance(found, Bot) else found)
+
+
+@pytest.mark.parametrize(("server", "path"), PUBLIC_ROUTES)
 def test_a_declared_20_mb_body_is_refused_before_it_is_sent(
-    bot: Bot, path: str
+    request: pytest.FixtureRequest, server: str, path: str
 ) -> None:
     # Only the headers go out: the 413 comes without a byte of the body being read
     # (so the LINE webhook hashes nothing).
-    with connect(bot) as conn:
+    with connect(base_url(request, server)) as conn:
         started = time.monotonic()
         conn.sendall(headers(path, f"Content-Length: {TWENTY_MB}\r\n"))
         assert status_of(conn) == 413
         assert time.monotonic() - started < 0.5
 
 
-@pytest.mark.parametrize("path", ["/webhooks/rest/webhook", "/webhooks/line/webhook"])
-def test_a_streamed_20_mb_body_is_cut_off_at_the_limit(bot: Bot, path: str) -> None:
+@pytest.mark.parametrize(("server", "path"), PUBLIC_ROUTES)
+def test_a_streamed_20_mb_body_is_cut_off_at_the_limit(
+    request: pytest.FixtureRequest, server: str, path: str
+) -> None:
     chunk = b"%x\r\n%s\r\n" % (64 * 1024, b" " * 64 * 1024)
     sent = 0
-    with connect(bot) as conn:
+    with connect(base_url(request, server)) as conn:
         started = time.monotonic()
         conn.sendall(headers(path, "Transfer-Encoding: chunked\r\n"))
         try:
@@ -99,7 +112,7 @@ def test_residents_are_not_slowed_by_huge_or_slow_uploads(bot: Bot) -> None:
                 pass  # the server closes the connection after its 413
 
     def slow_upload() -> None:  # a body that trickles in, under the limit
-        with connect(bot) as conn:
+        with connect(bot.rasa_url) as conn:
             conn.sendall(headers("/webhooks/rest/webhook", "Content-Length: 60000\r\n"))
             while not stop.is_set():
                 conn.sendall(b" " * 100)
@@ -117,15 +130,6 @@ def test_residents_are_not_slowed_by_huge_or_slow_uploads(bot: Bot) -> None:
         for thread in attackers:
             thread.join(timeout=30)
     assert during < 2 * baseline + 0.5, f"{during:.2f} s vs {baseline:.2f} s"
-
-
-def post(bot: Bot, content: bytes) -> httpx.Response:
-    return httpx.post(
-        f"{bot.rasa_url}/webhooks/rest/webhook",
-        content=content,
-        headers={"Content-Type": "application/json"},
-        timeout=30,
-    )
 
 
 def test_deeply_nested_json_is_a_400(bot: Bot) -> None:
@@ -146,9 +150,11 @@ def test_a_control_character_in_the_sender_is_a_400(bot: Bot, sender: str) -> No
     assert response.json()["message_ja"]
 
 
-# A birthdate the action cannot read makes it raise (date.fromisoformat, whose
-# message repeats the value); rasa_sdk would answer 500 with the whole conversation
-# and Rasa would log that at ERROR.
+# A date entity the action cannot read makes action_validate_slot_mappings raise
+# (date.fromisoformat, whose message repeats the value): rasa_sdk logged that message
+# and answered 500 with the whole conversation. Rasa goes on (a WARNING) and the form
+# asks again. (Where Rasa's processor runs the failing action itself, it logs the
+# answer's body at ERROR: tests/channels/test_hardening.py.)
 SECRET_DATE = "平成7年11月23日"
 SECRET_PHONE = "090-2718-2818"
 CRAFTED = f'/inform_date{{"date": "{SECRET_DATE} {SECRET_PHONE}"}}'
@@ -158,7 +164,7 @@ def test_a_failing_action_leaves_nothing_personal_in_any_log(
     bot: Bot, web_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     assert bot.texts("crash-1", "有効期限を調べたい")  # the dates conversation
-    assert bot.texts("crash-1", CRAFTED) == NO_ANSWER  # the action failed
+    assert "生年月日" in bot.texts("crash-1", CRAFTED)  # asked again, not silence
     # And the web app, given the same data in the query string and a bad body.
     parse = f"{web_url}/api/v1/dates/parse"
     assert httpx.get(parse, params={"text": SECRET_DATE}).status_code == 200
