@@ -136,10 +136,9 @@ def _environment(workdir: Path, extra_env: dict[str, str] | None) -> dict[str, s
 
 def _spawn_actions(port: int, workdir: Path, log: IO[bytes]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions"]
-        + ["--port", str(port)],
+        [sys.executable, "-m", "bot.action_server"],
         cwd=ROOT,
-        env=_environment(workdir, None),
+        env=_environment(workdir, {"ACTION_PORT": str(port)}),
         stdout=log,
         stderr=subprocess.STDOUT,
     )

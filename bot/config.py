@@ -38,6 +38,17 @@ def _password_hash(raw: str | None) -> str | None:
     return raw.strip()
 
 
+def _bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = environ.get(name)
+    if raw is None:
+        return default
+    if raw.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.strip().lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be on or off, got {raw!r}")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Process settings; defaults are the embedded profile of DESIGN.md."""
@@ -56,6 +67,19 @@ class Settings:
     endpoints_file: str = "endpoints.yml"
     staff_password_hash: str | None = None
     insights_salt: bytes = b""
+    # Largest request body any public route reads (Rasa's webhooks, the web app):
+    # a LINE webhook with a few 5000-character messages, far above a widget message.
+    max_body_bytes: int = 64 * 1024
+    # The action server: loopback unless configured (it has no authentication).
+    action_host: str = "127.0.0.1"
+    action_port: int = 5055
+    # An action call carries the session's events (at most ~60, each message cut to
+    # 2000 characters): far below this; also the cap after inflating a compressed one.
+    action_max_body_bytes: int = 4 * 1024 * 1024
+    # Conversations whose latest message is older than this are deleted daily.
+    retention_days: int = 30
+    # OpenAPI documentation (/docs, /redoc, /openapi.json) of the web app.
+    web_docs: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -79,4 +103,14 @@ class Settings:
             # Unset: a new salt per process (hashes differ after a restart).
             insights_salt=(env.get("INSIGHTS_SALT") or "").encode()
             or secrets.token_bytes(16),
+            max_body_bytes=_int(
+                env, "MAX_BODY_BYTES", cls.max_body_bytes, 1024, 10_000_000
+            ),
+            action_host=env.get("ACTION_HOST", cls.action_host),
+            action_port=_int(env, "ACTION_PORT", cls.action_port, 1, 65535),
+            action_max_body_bytes=_int(
+                env, "ACTION_MAX_BODY_BYTES", cls.action_max_body_bytes, 1024, 10**9
+            ),
+            retention_days=_int(env, "RETENTION_DAYS", cls.retention_days, 1, 3650),
+            web_docs=_bool(env, "WEB_DOCS", cls.web_docs),
         )

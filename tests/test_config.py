@@ -30,3 +30,26 @@ def test_answer_timeout_is_read_and_bounded() -> None:
     )
     with pytest.raises(ConfigError, match="ANSWER_TIMEOUT_SECONDS"):
         Settings.from_env({"ANSWER_TIMEOUT_SECONDS": "0"})
+
+
+def test_security_settings_are_read_and_bounded() -> None:
+    default = Settings.from_env({})
+    assert (default.max_body_bytes, default.action_host) == (65536, "127.0.0.1")
+    assert (default.retention_days, default.web_docs) == (30, True)
+    settings = Settings.from_env(
+        {
+            "MAX_BODY_BYTES": "20000",
+            "ACTION_HOST": "0.0.0.0",
+            "RETENTION_DAYS": "7",
+            "WEB_DOCS": "off",
+        }
+    )
+    assert (settings.max_body_bytes, settings.action_host) == (20000, "0.0.0.0")
+    assert (settings.retention_days, settings.web_docs) == (7, False)
+    for name, bad in [
+        ("MAX_BODY_BYTES", "10"),
+        ("RETENTION_DAYS", "0"),
+        ("WEB_DOCS", "maybe"),
+    ]:
+        with pytest.raises(ConfigError, match=name):
+            Settings.from_env({name: bad})

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import socket
+import subprocess
+import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -15,7 +20,9 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.privacy.tracker_store import RedactingSQLTrackerStore
-from bot.retention import DAY, delete_older_than, engine_from_endpoints
+from bot.retention import DAY, delete_older_than, engine_from_endpoints, run_daily
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def save(store: RedactingSQLTrackerStore, sender: str, *ages_days: float) -> None:
@@ -93,3 +100,78 @@ def test_postgresql_retention() -> None:
     )
     engine = sa.create_engine("postgresql://postgres@127.0.0.1:5432/test")
     check_retention(store, engine, f"pg-{uuid.uuid4().hex[:8]}")
+
+
+def sqlite_store(db: Path) -> tuple[RedactingSQLTrackerStore, sa.engine.Engine]:
+    store = RedactingSQLTrackerStore(
+        domain=Domain.empty(), dialect="sqlite", db=str(db)
+    )
+    return store, sa.create_engine(f"sqlite:///{db}")
+
+
+def test_the_daily_job_deletes_at_once_and_stops_when_told(tmp_path: Path) -> None:
+    store, engine = sqlite_store(tmp_path / "conversations.db")
+    save(store, "daily-old", 40)
+    save(store, "daily-recent", 1)
+    stop = threading.Event()
+    job = threading.Thread(target=run_daily, args=(engine, 30, stop))
+    job.start()
+    deadline = time.monotonic() + 10
+    while "daily-old" in senders(engine) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert senders(engine) == {"daily-recent"}
+    stop.set()
+    job.join(timeout=5)
+    assert not job.is_alive()
+
+
+def test_a_failed_run_is_logged_and_the_job_goes_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    unreachable = sa.create_engine(f"sqlite:///{tmp_path}/no/such/dir/x.db")
+    stop = threading.Event()
+    stop.set()  # one run, then stop
+    with caplog.at_level(logging.ERROR, logger="bot.retention"):
+        run_daily(unreachable, 30, stop)  # must not raise
+    assert "Retention run failed" in caplog.text
+
+
+def test_the_run_command_runs_retention_by_itself(tmp_path: Path) -> None:
+    """``python -m bot.retention --daily`` (the Procfile's process) with RETENTION_DAYS."""
+    db = tmp_path / "conversations.db"
+    store, engine = sqlite_store(db)
+    save(store, "cmd-old", 10)
+    save(store, "cmd-recent", 1)
+    procfile = (ROOT / "Procfile").read_text()
+    assert "retention: .venv/bin/python -m bot.retention --daily" in procfile
+    env = {
+        **os.environ,
+        "TRACKER_SQLITE_PATH": str(db),
+        "ACTION_SERVER_URL": "http://localhost:5055/webhook",
+        "RETENTION_DAYS": "7",
+    }
+    job = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bot.retention",
+            "--daily",
+            "--endpoints",
+            "endpoints.yml",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while "cmd-old" in senders(engine) and time.monotonic() < deadline:
+            assert job.poll() is None, job.stdout.read() if job.stdout else ""
+            time.sleep(0.2)
+        assert senders(engine) == {"cmd-recent"}
+    finally:
+        job.terminate()  # honcho stops it so
+        output = job.communicate(timeout=30)[0].decode()
+    assert job.returncode == 0, output
+    assert "deleted 1 conversation(s) older than 7 days" in output

@@ -27,6 +27,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.hardening import harden
 from bot.channels.line_format import signature_is_valid, to_line_messages
 from bot.channels.rest import clean_text, handle_within, with_fallback
 from bot.config import Settings
@@ -101,6 +102,7 @@ class LineInput(InputChannel):
     ) -> Blueprint:
         """Return the webhook routes."""
         webhook = Blueprint("line_webhook", __name__)
+        harden(webhook, Settings.from_env())  # bodies capped before the signature
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -117,7 +119,7 @@ class LineInput(InputChannel):
                 events = json.loads(body)["events"]
                 if not isinstance(events, list):
                     raise TypeError("events is not a list")
-            except (ValueError, KeyError, TypeError):
+            except (ValueError, KeyError, TypeError, RecursionError):
                 return response.json({"error": "malformed webhook body"}, status=400)
             for event in events:
                 if isinstance(event, dict) and self._first_time(event):

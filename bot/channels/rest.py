@@ -29,6 +29,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.failures import watching_actions
+from bot.channels.hardening import harden
 from bot.config import Settings
 from bot.ratelimit import RateLimiter
 
@@ -45,10 +46,13 @@ EMPTY_REPLY = "ご質問を文字で入力してください。"
 
 
 def clean_text(text: str) -> str:
-    """Drop control and format characters (keeping line breaks and tabs), and cut."""
+    """Drop control and format characters (keeping line breaks and tabs), and cut.
+
+    The text is cut first, so the work per message is bounded whatever was sent.
+    """
     kept = (
         c
-        for c in text
+        for c in text[: 2 * MAX_MESSAGE_CHARS]
         if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co", "Cn")
     )
     return "".join(kept)[:MAX_MESSAGE_CHARS]
@@ -136,12 +140,14 @@ class GuardedRestInput(RestInput):
         self.per_sender = RateLimiter(settings.rate_limit_sender)
         self.per_address = RateLimiter(settings.rate_limit_address)
         self.answer_timeout = settings.answer_timeout_seconds
+        self.settings = settings
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
         """Return the health and webhook routes."""
         webhook = Blueprint("guarded_rest_webhook", __name__)
+        harden(webhook, self.settings)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -155,7 +161,7 @@ class GuardedRestInput(RestInput):
                 return too_many(self.per_address.retry_after(address))
             try:
                 payload = json.loads(request.body or b"")
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError, RecursionError):
                 return bad_request(
                     "body must be JSON", "送信内容の形式が正しくありません（JSON）。"
                 )
@@ -164,7 +170,11 @@ class GuardedRestInput(RestInput):
                     "body must be a JSON object", "送信内容の形式が正しくありません。"
                 )
             sender, text = payload.get("sender"), payload.get("message")
-            if not isinstance(sender, str) or not 0 < len(sender) <= MAX_SENDER_CHARS:
+            if (
+                not isinstance(sender, str)
+                or not 0 < len(sender) <= MAX_SENDER_CHARS
+                or not sender.isprintable()  # a NUL breaks PostgreSQL inserts
+            ):
                 return bad_request(
                     f"sender must be a string of 1 to {MAX_SENDER_CHARS} characters",
                     "送信者IDが正しくありません。",

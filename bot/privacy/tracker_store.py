@@ -47,6 +47,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import rasa_patches
 from bot.privacy.detect import find_secrets, redact
+from bot.privacy.sqlite_file import secure_engine, secure_file
 
 # Loaded by every Rasa server of both profiles: the place for Rasa's speed fixes.
 rasa_patches.install()
@@ -168,6 +169,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         self._degraded: OrderedDict[str, None] = OrderedDict()
         self._unavailable_since: float | None = None
         self._last_reported = 0.0
+        if kwargs.get("dialect", "sqlite") == "sqlite":
+            secure_file(str(kwargs.get("db", "rasa.db")))  # 0600, before Rasa opens it
         # Rasa logs and goes on when it cannot create the tables at start-up.
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "sqlite":
@@ -182,6 +185,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         self._session_query = _latest_session_query(self.SQLEvent.__table__)
+        secure_engine(self.engine)
         try:
             self._create_indexes()
         except SQLAlchemyError as error:

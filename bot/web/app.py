@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from bot.config import Settings
 from bot.web import errors
 from bot.web.guard import PublicGuard
+from bot.web.headers import SecurityHeaders
 from bot.web.routes import certificates, dates, health, staff, widget
 
 
@@ -19,10 +20,19 @@ def create_app(settings: Settings) -> FastAPI:
             "(shared/RULES.md) and Japanese date understanding."
         ),
         version="1.0.0",
+        # WEB_DOCS=off: no /docs, /redoc or /openapi.json.
+        docs_url="/docs" if settings.web_docs else None,
+        redoc_url="/redoc" if settings.web_docs else None,
+        openapi_url="/openapi.json" if settings.web_docs else None,
     )
     app.state.settings = settings
     errors.install(app)
-    app.add_middleware(PublicGuard, rate_limit_address=settings.rate_limit_address)
+    app.add_middleware(
+        PublicGuard,
+        rate_limit_address=settings.rate_limit_address,
+        max_body_bytes=settings.max_body_bytes,
+    )
+    app.add_middleware(SecurityHeaders)  # outermost: also on 413 and 429 answers
     app.include_router(health.router)
     app.include_router(certificates.router)
     app.include_router(dates.router)

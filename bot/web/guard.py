@@ -2,8 +2,8 @@
 
 - Requests to the API (``/api/``) are limited per client address (RATE_LIMIT_ADDRESS
   per minute): 429 with Retry-After and a message in Japanese.
-- Request bodies are capped at ``MAX_BODY_BYTES`` (an assessment is under 300 bytes):
-  413, whether the client declares the length or streams a chunked body.
+- Request bodies are capped at MAX_BODY_BYTES (the setting; an assessment is under
+  300 bytes): 413, whether the client declares the length or streams a chunked body.
 
 The client address is the TCP peer; behind a reverse proxy run uvicorn with
 ``--proxy-headers --forwarded-allow-ips=<proxy>`` so it is the resident's address.
@@ -16,9 +16,10 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.config import Settings
 from bot.ratelimit import RateLimiter
 
-MAX_BODY_BYTES = 16 * 1024
+MAX_BODY_BYTES = Settings.max_body_bytes
 RATE_LIMITED_PREFIX = "/api/"
 
 

@@ -50,7 +50,7 @@ def test_a_declared_oversized_body_gets_413(client: TestClient) -> None:
 def test_a_streamed_oversized_body_gets_413(client: TestClient) -> None:
     def chunks() -> Iterator[bytes]:
         yield b'{"birthdate": "'
-        for _ in range(40):
+        for _ in range(MAX_BODY_BYTES // 1024 + 1):
             yield b"1" * 1024
         yield b'"}'
 

@@ -72,6 +72,7 @@
     ".ecc-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}"
   ].join("");
   var style = document.createElement("style");
+  if (script.nonce) { style.nonce = script.nonce; }  // pages with a nonce'd style-src CSP
   style.textContent = css;
   document.head.appendChild(style);
 
