@@ -39,6 +39,10 @@ class Settings:
     rate_limit_address: int = 300
     # Longest wait for the bot's answer (a slow action server); then a polite note.
     answer_timeout_seconds: int = 30
+    # Redis of the scale-out profile (the lock store's): LINE redelivery dedupe and
+    # announced PINs are shared through it when set, kept in-process otherwise.
+    redis_host: str | None = None
+    redis_port: int = 6379
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -57,4 +61,6 @@ class Settings:
             answer_timeout_seconds=_int(
                 env, "ANSWER_TIMEOUT_SECONDS", cls.answer_timeout_seconds, 1, 600
             ),
+            redis_host=env.get("LOCK_STORE_HOST") or None,
+            redis_port=_int(env, "LOCK_STORE_PORT", cls.redis_port, 1, 65535),
         )

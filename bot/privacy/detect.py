@@ -37,6 +37,8 @@ from enum import Enum
 from stdnum.jp import in_ as my_number
 
 MASK = "＊"
+# Message metadata key under which a channel names the secrets it masked.
+SECRETS_METADATA = "secrets"
 
 
 class SecretKind(str, Enum):
