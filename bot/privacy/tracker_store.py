@@ -10,12 +10,21 @@ looking back a few turns, so once a session holds more than MAX_SESSION_EVENTS e
 the store appends a compaction: a new ``session_started`` followed by the current slot
 values and active form. Rasa loads only the latest session, so the next message starts
 from that short state and the time per message stays flat. Older events stay stored.
+
+When the resident cancels the dates conversation or says goodbye (the cancel answer
+says 「入力された日付は消去しました」), the store forgets that conversation's dates in the
+same transaction as the turn: in every stored event of the sender, the digits of the
+user's messages and of the bot's dynamic answers (dates worked out from them) are
+masked, date entities lose their values, and date slots are set to null
+(:func:`forget_dates`).
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import logging
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -34,7 +43,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.privacy.detect import find_secrets, redact
+from bot.privacy.detect import MASK, find_secrets, redact
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -63,6 +72,65 @@ def redact_event(event: Event) -> Event:
         if isinstance(entity.get("text"), str):
             entity["text"] = redact(entity["text"])
     return masked
+
+
+# The turns after which the resident's dates are forgotten: the cancel, handoff and
+# goodbye rules run this action; a goodbye outside the form runs none.
+FORGET_DATES_ACTION = "action_reset_dates"
+FORGET_DATES_INTENT = "goodbye"
+# Digits of every script, and the kanji of numbers and 元年.
+_NUMERALS = re.compile(r"[0-9０-９〇零一二三四五六七八九十百千元]")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def forgets_dates(events: list[Event]) -> bool:
+    """Whether these events end the dates conversation (cancel, handoff, goodbye)."""
+    return any(
+        (isinstance(e, ActionExecuted) and e.action_name == FORGET_DATES_ACTION)
+        or (isinstance(e, UserUttered) and e.intent_name == FORGET_DATES_INTENT)
+        for e in events
+    )
+
+
+def _is_date_slot(name: Any, value: Any) -> bool:
+    return value is not None and (
+        str(name).endswith("_date") or _ISO_DATE.search(json.dumps(value)) is not None
+    )
+
+
+def forget_dates(data: dict[str, Any], keep_bot_text: set[str]) -> dict[str, Any]:
+    """Return the stored event ``data`` without the resident's dates.
+
+    User messages lose their digits and numerals, and their entities (but the
+    ``secret`` marks) their values; bot messages lose their digits unless their text
+    is one of ``keep_bot_text`` (the domain's fixed responses: the dates answer is
+    not one); slots holding dates (``*_date`` or an ISO date) are set to null.
+    """
+    kind = data.get("event")
+    if kind == "slot" and _is_date_slot(data.get("name"), data.get("value")):
+        return {**data, "value": None}
+    text = data.get("text")
+    if kind == "bot" and isinstance(text, str) and text not in keep_bot_text:
+        return {**data, "text": _NUMERALS.sub(MASK, text)}
+    if kind != "user":
+        return data
+    forgotten = copy.deepcopy(data)
+    parse_data = forgotten.get("parse_data") or {}
+    for holder in (forgotten, parse_data):
+        if isinstance(holder.get("text"), str):
+            holder["text"] = _NUMERALS.sub(MASK, holder["text"])
+    for entity in parse_data.get("entities") or []:
+        if isinstance(entity, dict) and entity.get("entity") != "secret":
+            entity["value"] = MASK
+            if isinstance(entity.get("text"), str):
+                entity["text"] = _NUMERALS.sub(MASK, entity["text"])
+    return forgotten
+
+
+def _without_dates(event: Event, keep_bot_text: set[str]) -> Event:
+    data = event.as_dict()
+    forgotten = forget_dates(data, keep_bot_text)
+    return event if forgotten == data else Event.from_parameters(forgotten)
 
 
 # About a dozen turns; the policies look back at most five (config.yml).
@@ -170,8 +238,39 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     def _additional_events(
         self, session: Session, tracker: DialogueStateTracker
     ) -> Iterator[Event]:
-        """Return the events not yet stored, with secrets masked, then any compaction."""
+        """Return the events not yet stored, with secrets masked, then any compaction.
+
+        At the end of a dates conversation, forget its dates (stored and new).
+        """
         new = [redact_event(e) for e in super()._additional_events(session, tracker)]
         if len(tracker.events) > MAX_SESSION_EVENTS and new:
             new += compaction_events(tracker)
+        if forgets_dates(new):
+            keep = self._fixed_bot_texts()
+            self._forget_stored_dates(session, tracker.sender_id, keep)
+            new = [_without_dates(e, keep) for e in new]
         return iter(new)
+
+    def _fixed_bot_texts(self) -> set[str]:
+        """The texts of the domain's responses that take no values."""
+        responses = getattr(self.domain, "responses", None) or {}
+        return {
+            variant["text"]
+            for variants in responses.values()
+            for variant in variants
+            if isinstance(variant.get("text"), str) and "{" not in variant["text"]
+        }
+
+    def _forget_stored_dates(
+        self, session: Session, sender_id: str, keep_bot_text: set[str]
+    ) -> None:
+        """Rewrite the sender's stored events without their dates (same transaction)."""
+        rows = session.query(self.SQLEvent).filter(
+            self.SQLEvent.sender_id == sender_id,
+            self.SQLEvent.type_name.in_(("user", "bot", "slot")),
+        )
+        for row in rows.all():
+            data = json.loads(row.data)
+            forgotten = forget_dates(data, keep_bot_text)
+            if forgotten != data:
+                row.data = json.dumps(forgotten)
