@@ -222,7 +222,9 @@ class LineInput(InputChannel):
         collector = CollectingOutputChannel()
         answered = await handle_within(
             on_new_message,
-            UserMessage(text, collector, sender, self.name(), metadata=metadata),
+            UserMessage(
+                text, collector, sender, input_channel=self.name(), metadata=metadata
+            ),
             self.answer_timeout,
         )
         # Silence (action server down or slow, handler failed) becomes a polite note.

@@ -198,7 +198,13 @@ class GuardedRestInput(RestInput):
             collector = CollectingOutputChannel()
             answered = await handle_within(
                 on_new_message,
-                UserMessage(text, collector, sender, self.name(), metadata=metadata),
+                UserMessage(
+                    text,
+                    collector,
+                    sender,
+                    input_channel=self.name(),
+                    metadata=metadata,
+                ),
                 self.answer_timeout,
             )
             return response.json(with_fallback(collector.messages, answered, sender))

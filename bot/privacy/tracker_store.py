@@ -80,6 +80,7 @@ FORGET_DATES_ACTION = "action_reset_dates"
 FORGET_DATES_INTENT = "goodbye"
 # Digits of every script, and the kanji of numbers and 元年.
 _NUMERALS = re.compile(r"[0-9０-９〇零一二三四五六七八九十百千元]")
+_BOT_METADATA_KEPT = ("utter_action", "model_id", "assistant_id")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -111,7 +112,14 @@ def forget_dates(data: dict[str, Any], keep_bot_text: set[str]) -> dict[str, Any
         return {**data, "value": None}
     text = data.get("text")
     if kind == "bot" and isinstance(text, str) and text not in keep_bot_text:
-        return {**data, "text": _NUMERALS.sub(MASK, text)}
+        # The values the answer was filled with are in its metadata too.
+        metadata = {
+            key: value
+            if key in _BOT_METADATA_KEPT
+            else json.loads(_NUMERALS.sub(MASK, json.dumps(value, ensure_ascii=False)))
+            for key, value in (data.get("metadata") or {}).items()
+        }
+        return {**data, "text": _NUMERALS.sub(MASK, text), "metadata": metadata}
     if kind != "user":
         return data
     forgotten = copy.deepcopy(data)

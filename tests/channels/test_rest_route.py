@@ -37,6 +37,9 @@ def serve(
     received: Received = []
 
     async def rasa(message: UserMessage) -> None:
+        # As Rasa reads it: no parse data of the channel's making, the channel named.
+        assert message.parse_data is None
+        assert message.input_channel == channel.name()
         received.append((message.text, message.sender_id, message.metadata))
         await message.output_channel.send_text_message(message.sender_id, "はい")
 

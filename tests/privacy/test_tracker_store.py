@@ -182,7 +182,10 @@ def _dates_conversation(
             SlotSet("issue_date", "2021-06-10"),
             BotUttered(
                 "電子証明書の有効期限は2026年4月3日（令和8年4月3日）です。",
-                metadata={"utter_action": "utter_expiry_result"},
+                metadata={
+                    "utter_action": "utter_expiry_result",
+                    "explanation": "有効期限は2026年4月3日です。",
+                },
             ),
             BotUttered("ほかにご質問はありますか。"),
             ActionExecuted("action_listen"),
