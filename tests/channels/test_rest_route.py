@@ -87,6 +87,7 @@ def conversation() -> Iterator[tuple[list[httpx.Response], Received]]:
             {"sender": "line:Uresident", "message": "生年月日は？"},
             {"sender": "a b", "message": "x"},
             {"sender": "x" * 129, "message": "x"},
+            {"sender": "x\u0000y", "message": "x"},  # broke PostgreSQL inserts
         ]
     )
 
@@ -118,6 +119,6 @@ def test_only_declared_payloads_reach_rasa_as_payloads(conversation) -> None:  #
 
 def test_rest_ids_cannot_name_another_channels_conversation(conversation) -> None:  # type: ignore[no-untyped-def]
     responses, received = conversation
-    assert [r.status_code for r in responses[-3:]] == [400, 400, 400]
-    assert responses[-3].json()["message_ja"] == "送信者IDが正しくありません。"
+    assert [r.status_code for r in responses[-4:]] == [400, 400, 400, 400]
+    assert responses[-4].json()["message_ja"] == "送信者IDが正しくありません。"
     assert {sender for _, sender, _ in received} == {"r-1"}
