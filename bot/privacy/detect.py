@@ -28,6 +28,7 @@ message is a PIN.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -214,7 +215,8 @@ def _my_numbers(text: str, runs: list[_Run]) -> list[Secret]:
         for first, last in _twelve_digit_windows(run):
             groups = run.groups[first : last + 1]
             start, end = groups[0].start, groups[-1].end
-            if my_number.is_valid("".join(g.digits for g in groups)):
+            digits = "".join(g.digits for g in groups)
+            if my_number.calc_check_digit(digits[:-1]) == digits[-1]:
                 found.append(Secret(SecretKind.MY_NUMBER, start, end))
             elif (
                 first == 0
@@ -244,16 +246,36 @@ def _pin_like(text: str, folded: str, runs: list[_Run]) -> list[tuple[int, int]]
     return spans
 
 
-def _near_cue(folded: str, start: int, end: int) -> bool:
-    """Whether the token ``folded[start:end]`` is in a cue's sentence or just before it."""
-    for cue in _CUE.finditer(folded):
-        if cue.start() - _BEFORE_CUE <= end <= cue.start():
+@dataclass(frozen=True)
+class _Cues:
+    """The cue words of a text: where each starts, and how far its sentence reaches."""
+
+    starts: list[int]
+    ends: list[int]
+    reaches: list[int]
+
+    @classmethod
+    def of(cls, folded: str) -> _Cues:
+        starts, ends, reaches = [], [], []
+        for cue in _CUE.finditer(folded):
+            reach = min(len(folded), cue.end() + _CUE_REACH)
+            stop = _SENTENCE_END.search(folded, cue.end(), reach)
+            starts.append(cue.start())
+            ends.append(cue.end())
+            reaches.append(stop.start() if stop else reach)
+        return cls(starts, ends, reaches)
+
+    def near(self, start: int, end: int) -> bool:
+        """Whether the token ``[start, end)`` is in a cue's sentence or just before one.
+
+        The latest cue before the token reaches furthest of those before it, and the
+        first cue after it is the closest: one look each (bisect), however many cues.
+        """
+        before = bisect.bisect_right(self.ends, start) - 1
+        if before >= 0 and end <= self.reaches[before]:
             return True
-        reach = min(len(folded), cue.end() + _CUE_REACH)
-        stop = _SENTENCE_END.search(folded, cue.end(), reach)
-        if cue.end() <= start and end <= (stop.start() if stop else reach):
-            return True
-    return False
+        after = bisect.bisect_left(self.starts, end)
+        return after < len(self.starts) and self.starts[after] - _BEFORE_CUE <= end
 
 
 _FOLDED: dict[str, str] = {}
@@ -285,19 +307,21 @@ def find_secrets(text: str, pin_expected: bool = False) -> list[Secret]:
     runs = _runs(text)
     found = _my_numbers(text, runs)
     folded = _nfkc_aligned(text)
+    cues = _Cues.of(folded)
     for start, end in _pin_like(text, folded, runs):
         overlaps = any(start < s.end and s.start < end for s in found)
-        if not overlaps and (pin_expected or _near_cue(folded, start, end)):
+        if not overlaps and (pin_expected or cues.near(start, end)):
             found.append(Secret(SecretKind.PIN, start, end))
     return sorted(found, key=lambda s: s.start)
 
 
 def announces_secret(text: str) -> bool:
-    """Whether ``text`` says a PIN comes next (「暗証番号を言います」) without one."""
+    """Whether ``text`` says a PIN comes next (「暗証番号を言います」).
+
+    Whether it holds one already is :func:`find_secrets`'s to tell.
+    """
     folded = _nfkc_aligned(text)
-    return any(
-        _ANNOUNCEMENT.match(folded, cue.end()) for cue in _CUE.finditer(folded)
-    ) and not find_secrets(text)
+    return any(_ANNOUNCEMENT.match(folded, cue.end()) for cue in _CUE.finditer(folded))
 
 
 def mask(text: str, secrets: list[Secret]) -> str:
