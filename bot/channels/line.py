@@ -194,8 +194,10 @@ class LineInput(InputChannel):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         domain: DomainLike | None,
     ) -> None:
-        source = event.get("source") or {}
+        source = event.get("source")
         reply_token = event.get("replyToken")
+        if not isinstance(source, dict):
+            return
         if source.get("type") in ("group", "room"):
             await self._note_in_group(event, source)
             return
