@@ -186,7 +186,13 @@ def test_without_a_secure_random_source_the_widget_refuses(
         ".ecc-error"
     )
     assert page.is_disabled("#ecc-input") and page.is_disabled(".ecc-send")
-    page.evaluate("document.querySelector('.ecc-form').requestSubmit()")
+    page.evaluate(
+        """() => {
+            document.getElementById('ecc-input').value = 'こんにちは';
+            document.querySelector('.ecc-form').requestSubmit();
+        }"""
+    )
+    page.wait_for_timeout(300)
     assert sent == []  # no message, so no guessable id, ever goes out
     context.close()
 
