@@ -221,6 +221,11 @@ class LineInput(InputChannel):
             return
         sender = line_sender(user_id)
         text, metadata = await screen(clean_text(text), sender, domain, self.announced)
+        if not text.strip():  # nothing, or only slashes
+            await self._send(
+                reply_token, user_id, [{"type": "text", "text": NON_TEXT_REPLY}]
+            )
+            return
         collector = CollectingOutputChannel()
         answered = await handle_within(
             on_new_message,

@@ -189,12 +189,11 @@ class GuardedRestInput(RestInput):
                 )
             if not self.per_sender.allow(sender):
                 return too_many(self.per_sender.retry_after(sender))
-            text = clean_text(text)
-            if not text.strip():
-                return response.json([{"recipient_id": sender, "text": EMPTY_REPLY}])
             text, metadata = await screen(
-                text, sender, domain_of(request.app), self.announced
+                clean_text(text), sender, domain_of(request.app), self.announced
             )
+            if not text.strip():  # nothing, or only slashes
+                return response.json([{"recipient_id": sender, "text": EMPTY_REPLY}])
             collector = CollectingOutputChannel()
             answered = await handle_within(
                 on_new_message,

@@ -84,6 +84,7 @@ def conversation() -> Iterator[tuple[list[httpx.Response], Received]]:
             {"sender": "r-1", "message": '/inform_date{"date": "2000-01-01"}'},
             {"sender": "r-1", "message": "/faq/where"},
             {"sender": "r-1", "message": "/feedback_useful"},
+            {"sender": "r-1", "message": " // "},  # nothing left: never sent to Rasa
             {"sender": "line:Uresident", "message": "生年月日は？"},
             {"sender": "a b", "message": "x"},
             {"sender": "x" * 129, "message": "x"},
@@ -110,6 +111,7 @@ def test_secrets_never_reach_rasa(conversation) -> None:  # type: ignore[no-unty
 def test_only_declared_payloads_reach_rasa_as_payloads(conversation) -> None:  # type: ignore[no-untyped-def]
     _, received = conversation
     texts = [text for text, _, _ in received]
+    assert len(texts) == 7
     assert texts[4:7] == [
         'inform_date{"date": "2000-01-01"}',
         "/faq/where",
