@@ -80,6 +80,10 @@ class Settings:
     retention_days: int = 30
     # OpenAPI documentation (/docs, /redoc, /openapi.json) of the web app.
     web_docs: bool = True
+    # Redis of the scale-out profile (the lock store's): LINE redelivery dedupe and
+    # announced PINs are shared through it when set, kept in-process otherwise.
+    redis_host: str | None = None
+    redis_port: int = 6379
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -113,4 +117,6 @@ class Settings:
             ),
             retention_days=_int(env, "RETENTION_DAYS", cls.retention_days, 1, 3650),
             web_docs=_bool(env, "WEB_DOCS", cls.web_docs),
+            redis_host=env.get("LOCK_STORE_HOST") or None,
+            redis_port=_int(env, "LOCK_STORE_PORT", cls.redis_port, 1, 65535),
         )

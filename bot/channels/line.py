@@ -1,21 +1,27 @@
 """LINE Messaging API as a Rasa input channel (webhook ``/webhooks/line/webhook``).
 
 Configured in credentials.line.yml from the environment (LINE_CHANNEL_SECRET,
-LINE_CHANNEL_ACCESS_TOKEN, LINE_API_BASE_URL). Each webhook is verified before it is
-parsed, acknowledged at once, and handled in the background: text messages and
-postbacks go to Rasa, a follow event gets the greeting, other message types a polite
-note. Answers go out with the reply token, or by push when the token has expired.
-Redelivered events (same webhookEventId) are handled once.
+LINE_CHANNEL_ACCESS_TOKEN, LINE_API_BASE_URL, which must be https except on the
+loopback). Each webhook is verified before it is parsed (any malformed signature is a
+400), acknowledged at once, and handled in the background: text messages and
+postbacks of a 1:1 chat go to Rasa as the conversation ``line:<userId>`` (so no REST
+sender id can reach it), a follow event gets the greeting, other message types a
+polite note. In a group or room the bot gives no personal answers: it asks, at most
+once per GROUP_NOTE_SECONDS, to use a 1:1 chat. Answers go out with the reply token,
+or by push when the token has expired. Redelivered events (same webhookEventId) are
+handled once: the ids are kept for SEEN_SECONDS, in Redis when the scale-out profile
+configures it (shared by replicas), else in this process (at most SEEN_EVENTS).
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import logging
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from rasa.core.channels.channel import (
@@ -27,21 +33,57 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.expiring import expiring_keys
 from bot.channels.hardening import harden
 from bot.channels.line_format import signature_is_valid, to_line_messages
 from bot.channels.rest import clean_text, handle_within, with_fallback
+from bot.channels.screen import (
+    ANNOUNCED_SECONDS,
+    MAX_ANNOUNCED,
+    DomainLike,
+    domain_of,
+    line_sender,
+    screen,
+)
 from bot.config import Settings
 from bot.ratelimit import RateLimiter
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_API_BASE_URL = "https://api.line.me"
-SEEN_EVENTS = 10_000  # webhook event ids remembered for redelivery checks
+SEEN_EVENTS = 10_000  # webhook event ids remembered in-process for redelivery
+SEEN_SECONDS = 86_400.0  # and for how long
+GROUP_NOTE_SECONDS = 600.0  # one note per group or room in this time
 NON_TEXT_REPLY = "申し訳ありません。文字でご質問ください。"
 GREETING_PAYLOAD = "/greet"
 TOO_MANY = (
     "短い時間に多くのメッセージが送られました。少し待ってからもう一度お送りください。"
 )
+GROUP_NOTE = (
+    "グループやトークルームでは、ご質問にお答えしていません。"
+    "お手数ですが、このアカウントとの1対1のトークでお尋ねください。"
+)
+
+
+def check_api_base_url(url: str) -> str:
+    """Return ``url`` without a trailing slash if it is https, or http on loopback.
+
+    The access token goes with every request, so it must never travel in clear text
+    beyond this machine (the tests use a fake LINE API on 127.0.0.1).
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not host or not (
+        parts.scheme == "https" or (parts.scheme == "http" and loopback)
+    ):
+        raise ValueError(
+            f"LINE_API_BASE_URL must be an https URL (http only on the loopback), got {url!r}"
+        )
+    return url.rstrip("/")
 
 
 class LineInput(InputChannel):
@@ -77,25 +119,26 @@ class LineInput(InputChannel):
             )
         self.channel_secret = channel_secret
         self.access_token = access_token
-        self.api_base_url = api_base_url.rstrip("/")
-        self._seen: OrderedDict[str, None] = OrderedDict()
+        self.api_base_url = check_api_base_url(api_base_url)
         self._tasks: set[asyncio.Task[None]] = set()
         settings = settings or Settings()
+        self.seen = expiring_keys(settings, "line-event", SEEN_SECONDS, SEEN_EVENTS)
+        self.group_noted = expiring_keys(
+            settings, "line-group", GROUP_NOTE_SECONDS, SEEN_EVENTS
+        )
+        self.announced = expiring_keys(
+            settings, "line-announced", ANNOUNCED_SECONDS, MAX_ANNOUNCED
+        )
         # Messages per minute from one LINE user (RATE_LIMIT_SENDER); the webhook
         # itself comes from LINE's servers, so there is no per-address limit here.
         self.per_user = RateLimiter(settings.rate_limit_sender)
         self.answer_timeout = settings.answer_timeout_seconds
 
-    def _first_time(self, event: dict[str, Any]) -> bool:
+    async def _first_time(self, event: dict[str, Any]) -> bool:
         event_id = event.get("webhookEventId")
         if not isinstance(event_id, str):
             return True
-        if event_id in self._seen:
-            return False
-        self._seen[event_id] = None
-        while len(self._seen) > SEEN_EVENTS:
-            self._seen.popitem(last=False)
-        return True
+        return await self.seen.add(event_id)
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
@@ -121,9 +164,13 @@ class LineInput(InputChannel):
                     raise TypeError("events is not a list")
             except (ValueError, KeyError, TypeError, RecursionError):
                 return response.json({"error": "malformed webhook body"}, status=400)
+            domain = domain_of(request.app)
             for event in events:
-                if isinstance(event, dict) and self._first_time(event):
-                    task = asyncio.create_task(self._handle(event, on_new_message))
+                # In order, before any is handled (a batch's events keep their order).
+                if isinstance(event, dict) and await self._first_time(event):
+                    task = asyncio.create_task(
+                        self._handle(event, on_new_message, domain)
+                    )
                     self._tasks.add(task)
                     task.add_done_callback(self._tasks.discard)
             return response.json({"status": "ok"})
@@ -134,9 +181,10 @@ class LineInput(InputChannel):
         self,
         event: dict[str, Any],
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        domain: DomainLike | None,
     ) -> None:
         try:
-            await self._answer(event, on_new_message)
+            await self._answer(event, on_new_message, domain)
         except Exception:  # noqa: BLE001 - a failed event must not stop the others
             logger.exception(
                 "LINE event of type %s could not be handled", event.get("type")
@@ -146,9 +194,18 @@ class LineInput(InputChannel):
         self,
         event: dict[str, Any],
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        domain: DomainLike | None,
     ) -> None:
-        user_id = (event.get("source") or {}).get("userId")
+        source = event.get("source")
         reply_token = event.get("replyToken")
+        if not isinstance(source, dict):
+            return
+        if source.get("type") in ("group", "room"):
+            await self._note_in_group(event, source)
+            return
+        if source.get("type") != "user":
+            return
+        user_id = source.get("userId")
         text = _user_text(event)
         if text is None:
             if event.get("type") == "message":
@@ -164,11 +221,18 @@ class LineInput(InputChannel):
                     reply_token, user_id, [{"type": "text", "text": TOO_MANY}]
                 )
             return
+        sender = line_sender(user_id)
+        text, metadata = await screen(clean_text(text), sender, domain, self.announced)
+        if not text.strip():  # nothing, or only slashes
+            await self._send(
+                reply_token, user_id, [{"type": "text", "text": NON_TEXT_REPLY}]
+            )
+            return
         collector = CollectingOutputChannel()
         answered = await handle_within(
             on_new_message,
             UserMessage(
-                clean_text(text), collector, user_id, input_channel=self.name()
+                text, collector, sender, input_channel=self.name(), metadata=metadata
             ),
             self.answer_timeout,
         )
@@ -177,6 +241,20 @@ class LineInput(InputChannel):
             with_fallback(collector.messages, answered, user_id)
         )
         await self._send(reply_token, user_id, messages)
+
+    async def _note_in_group(
+        self, event: dict[str, Any], source: dict[str, Any]
+    ) -> None:
+        """Ask, once in a while per group, to use a 1:1 chat; never answer there."""
+        group = source.get("groupId") or source.get("roomId")
+        if event.get("type") not in ("join", "message", "postback") or not isinstance(
+            group, str
+        ):
+            return
+        if await self.group_noted.add(group):
+            await self._send(
+                event.get("replyToken"), None, [{"type": "text", "text": GROUP_NOTE}]
+            )
 
     async def _send(
         self, reply_token: Any, user_id: Any, messages: list[dict[str, Any]]

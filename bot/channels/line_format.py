@@ -8,6 +8,7 @@ quick-reply label, 300 characters of postback data.
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 from typing import Any
@@ -22,13 +23,17 @@ MAX_POSTBACK_DATA = 300
 def signature_is_valid(channel_secret: str, body: bytes, signature: str | None) -> bool:
     """Tell whether ``signature`` is the base64 HMAC-SHA256 of ``body``.
 
-    A missing or malformed header is simply invalid. Compared in constant time.
+    A missing or malformed header (not base64, not ASCII, any length) is simply
+    invalid, never an error. Compared in constant time, as bytes.
     """
     if not signature:
         return False
+    try:
+        given = base64.b64decode(signature.strip().encode("ascii"), validate=True)
+    except (UnicodeEncodeError, binascii.Error, ValueError):
+        return False
     digest = hmac.new(channel_secret.encode("utf-8"), body, hashlib.sha256).digest()
-    expected = base64.b64encode(digest).decode("ascii")
-    return hmac.compare_digest(expected, signature.strip())
+    return hmac.compare_digest(digest, given)
 
 
 def _split_text(text: str) -> list[str]:

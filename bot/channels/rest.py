@@ -6,6 +6,9 @@ Compared with Rasa's own ``RestInput`` it:
 - cuts over-long messages and strips control characters before they reach the model;
 - never logs the message text (it may hold a My Number; Rasa's own channel logs it
   when a handler fails);
+- takes sender ids of 1-128 letters, digits, ``-`` and ``_`` only, masks My Numbers
+  and PINs, and reads ``/...`` as a payload only when the domain declares it
+  (bot/channels/screen.py);
 - never answers with silence: if the bot produced nothing (the action server is down,
   the handler failed, or no answer came within ANSWER_TIMEOUT_SECONDS), the resident
   gets a polite note with the phone number instead;
@@ -28,15 +31,23 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.expiring import expiring_keys
 from bot.channels.failures import watching_actions
 from bot.channels.hardening import harden
+from bot.channels.screen import (
+    ANNOUNCED_SECONDS,
+    MAX_ANNOUNCED,
+    MAX_SENDER_CHARS,
+    domain_of,
+    is_rest_sender,
+    screen,
+)
 from bot.config import Settings
 from bot.ratelimit import RateLimiter
 
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000
-MAX_SENDER_CHARS = 128
 NO_ANSWER = (
     "申し訳ありません。ただいま回答できません。少し時間をおいてもう一度お試しください。"
     "お急ぎの方は市民部市民課（0826-42-5616）へお電話ください。"
@@ -141,6 +152,9 @@ class GuardedRestInput(RestInput):
         self.per_address = RateLimiter(settings.rate_limit_address)
         self.answer_timeout = settings.answer_timeout_seconds
         self.settings = settings
+        self.announced = expiring_keys(
+            settings, "rest-announced", ANNOUNCED_SECONDS, MAX_ANNOUNCED
+        )
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
@@ -170,13 +184,9 @@ class GuardedRestInput(RestInput):
                     "body must be a JSON object", "送信内容の形式が正しくありません。"
                 )
             sender, text = payload.get("sender"), payload.get("message")
-            if (
-                not isinstance(sender, str)
-                or not 0 < len(sender) <= MAX_SENDER_CHARS
-                or not sender.isprintable()  # a NUL breaks PostgreSQL inserts
-            ):
+            if not is_rest_sender(sender):
                 return bad_request(
-                    f"sender must be a string of 1 to {MAX_SENDER_CHARS} characters",
+                    f"sender must be 1 to {MAX_SENDER_CHARS} letters, digits, - or _",
                     "送信者IDが正しくありません。",
                 )
             if not isinstance(text, str):
@@ -185,13 +195,21 @@ class GuardedRestInput(RestInput):
                 )
             if not self.per_sender.allow(sender):
                 return too_many(self.per_sender.retry_after(sender))
-            text = clean_text(text)
-            if not text.strip():
+            text, metadata = await screen(
+                clean_text(text), sender, domain_of(request.app), self.announced
+            )
+            if not text.strip():  # nothing, or only slashes
                 return response.json([{"recipient_id": sender, "text": EMPTY_REPLY}])
             collector = CollectingOutputChannel()
             answered = await handle_within(
                 on_new_message,
-                UserMessage(text, collector, sender, input_channel=self.name()),
+                UserMessage(
+                    text,
+                    collector,
+                    sender,
+                    input_channel=self.name(),
+                    metadata=metadata,
+                ),
                 self.answer_timeout,
             )
             return response.json(with_fallback(collector.messages, answered, sender))

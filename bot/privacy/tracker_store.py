@@ -18,6 +18,13 @@ multi-row insert (event classes are looked up in a table: bot/rasa_patches.py). 
 runs in WAL mode with ``synchronous=NORMAL`` (a commit appends to the log without
 syncing the database file; a power cut may lose the last commits, never corrupt the
 file) on pooled connections. Measured with bench/bench_store.py (bench/RESULTS.md).
+
+When the resident cancels the dates conversation or says goodbye (the cancel answer
+says 「入力された日付は消去しました」), the store forgets that conversation's dates in the
+same transaction as the turn: in every stored event of the sender, the digits of the
+user's messages and of the bot's dynamic answers (dates worked out from them) are
+masked, date entities lose their values, and date slots are set to null
+(:func:`forget_dates`).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import copy
 import itertools
 import json
 import logging
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -46,7 +54,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import rasa_patches
-from bot.privacy.detect import find_secrets, redact
+from bot.privacy.detect import MASK, find_secrets, redact
 from bot.privacy.sqlite_file import secure_engine, secure_file
 
 # Loaded by every Rasa server of both profiles: the place for Rasa's speed fixes.
@@ -79,6 +87,73 @@ def redact_event(event: Event) -> Event:
         if isinstance(entity.get("text"), str):
             entity["text"] = redact(entity["text"])
     return masked
+
+
+# The turns after which the resident's dates are forgotten: the cancel, handoff and
+# goodbye rules run this action; a goodbye outside the form runs none.
+FORGET_DATES_ACTION = "action_reset_dates"
+FORGET_DATES_INTENT = "goodbye"
+# Digits of every script, and the kanji of numbers and 元年.
+_NUMERALS = re.compile(r"[0-9０-９〇零一二三四五六七八九十百千元]")
+_BOT_METADATA_KEPT = ("utter_action", "model_id", "assistant_id")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def forgets_dates(events: list[Event]) -> bool:
+    """Whether these events end the dates conversation (cancel, handoff, goodbye)."""
+    return any(
+        (isinstance(e, ActionExecuted) and e.action_name == FORGET_DATES_ACTION)
+        or (isinstance(e, UserUttered) and e.intent_name == FORGET_DATES_INTENT)
+        for e in events
+    )
+
+
+def _is_date_slot(name: Any, value: Any) -> bool:
+    return value is not None and (
+        str(name).endswith("_date") or _ISO_DATE.search(json.dumps(value)) is not None
+    )
+
+
+def forget_dates(data: dict[str, Any], keep_bot_text: set[str]) -> dict[str, Any]:
+    """Return the stored event ``data`` without the resident's dates.
+
+    User messages lose their digits and numerals, and their entities (but the
+    ``secret`` marks) their values; bot messages lose their digits unless their text
+    is one of ``keep_bot_text`` (the domain's fixed responses: the dates answer is
+    not one); slots holding dates (``*_date`` or an ISO date) are set to null.
+    """
+    kind = data.get("event")
+    if kind == "slot" and _is_date_slot(data.get("name"), data.get("value")):
+        return {**data, "value": None}
+    text = data.get("text")
+    if kind == "bot" and isinstance(text, str) and text not in keep_bot_text:
+        # The values the answer was filled with are in its metadata too.
+        metadata = {
+            key: value
+            if key in _BOT_METADATA_KEPT
+            else json.loads(_NUMERALS.sub(MASK, json.dumps(value, ensure_ascii=False)))
+            for key, value in (data.get("metadata") or {}).items()
+        }
+        return {**data, "text": _NUMERALS.sub(MASK, text), "metadata": metadata}
+    if kind != "user":
+        return data
+    forgotten = copy.deepcopy(data)
+    parse_data = forgotten.get("parse_data") or {}
+    for holder in (forgotten, parse_data):
+        if isinstance(holder.get("text"), str):
+            holder["text"] = _NUMERALS.sub(MASK, holder["text"])
+    for entity in parse_data.get("entities") or []:
+        if isinstance(entity, dict) and entity.get("entity") != "secret":
+            entity["value"] = MASK
+            if isinstance(entity.get("text"), str):
+                entity["text"] = _NUMERALS.sub(MASK, entity["text"])
+    return forgotten
+
+
+def _without_dates(event: Event, keep_bot_text: set[str]) -> Event:
+    data = event.as_dict()
+    forgotten = forget_dates(data, keep_bot_text)
+    return event if forgotten == data else Event.from_parameters(forgotten)
 
 
 # About a dozen turns; the policies look back at most five (config.yml).
@@ -288,7 +363,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     def _additional_events(
         self, session: Session, tracker: DialogueStateTracker
     ) -> Iterator[Event]:
-        """Return the events not yet stored, with secrets masked, then any compaction."""
+        """Return the events not yet stored, with secrets masked, then any compaction.
+
+        At the end of a dates conversation, forget its dates (stored and new).
+        """
         stored = _known_stored(tracker)
         if stored is None:  # not from ``retrieve``: count its latest stored session
             counting = sa.select(sa.func.count()).select_from(
@@ -299,7 +377,35 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         new = [redact_event(e) for e in unstored]
         if len(tracker.events) > MAX_SESSION_EVENTS and new:
             new += compaction_events(tracker)
+        if forgets_dates(new):
+            keep = self._fixed_bot_texts()
+            self._forget_stored_dates(session, tracker.sender_id, keep)
+            new = [_without_dates(e, keep) for e in new]
         return iter(new)
+
+    def _fixed_bot_texts(self) -> set[str]:
+        """The texts of the domain's responses that take no values."""
+        responses = getattr(self.domain, "responses", None) or {}
+        return {
+            variant["text"]
+            for variants in responses.values()
+            for variant in variants
+            if isinstance(variant.get("text"), str) and "{" not in variant["text"]
+        }
+
+    def _forget_stored_dates(
+        self, session: Session, sender_id: str, keep_bot_text: set[str]
+    ) -> None:
+        """Rewrite the sender's stored events without their dates (same transaction)."""
+        rows = session.query(self.SQLEvent).filter(
+            self.SQLEvent.sender_id == sender_id,
+            self.SQLEvent.type_name.in_(("user", "bot", "slot")),
+        )
+        for row in rows.all():
+            data = json.loads(row.data)
+            forgotten = forget_dates(data, keep_bot_text)
+            if forgotten != data:
+                row.data = json.dumps(forgotten)
 
 
 def _row(sender_id: str, event: Event) -> dict[str, Any]:

@@ -37,6 +37,10 @@ def test_known_answer_matches_openssl() -> None:
         (SECRET, BODY, None, False),
         (SECRET, BODY, "", False),
         (SECRET, BODY, "not base64 at all", False),
+        (SECRET, BODY, "é" * 44, False),
+        (SECRET, BODY, KNOWN[:-2] + "\udcff=", False),
+        (SECRET, BODY, KNOWN + "==", False),
+        (SECRET, BODY, KNOWN[:20], False),
     ],
     ids=[
         "right-secret",
@@ -45,6 +49,10 @@ def test_known_answer_matches_openssl() -> None:
         "missing-header",
         "empty-header",
         "garbage",
+        "non-ascii",
+        "undecodable-byte",
+        "extra-padding",
+        "truncated",
     ],
 )
 def test_signature(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -154,4 +156,60 @@ def test_phone_width_and_accessibility_scan(browser, web_url: str) -> None:  # t
         if v.get("impact") in ("serious", "critical")
     ]
     assert serious == []
+    context.close()
+
+
+def _widget_page(browser, web_url: str, init_script: str):  # type: ignore[no-untyped-def]
+    context = browser.new_context(locale="ja-JP")
+    context.add_init_script(init_script)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    sent: list[str] = []
+    page.on(
+        "request",
+        lambda r: sent.append(r.post_data or "") if "webhooks/rest" in r.url else None,
+    )
+    page.goto(web_url)
+    return context, page, sent
+
+
+def test_without_a_secure_random_source_the_widget_refuses(
+    browser, web_url: str
+) -> None:  # type: ignore[no-untyped-def]
+    context, page, sent = _widget_page(
+        browser,
+        web_url,
+        "delete Crypto.prototype.randomUUID; delete Crypto.prototype.getRandomValues;",
+    )
+    page.click(".ecc-launcher")
+    assert "このブラウザではチャットをご利用いただけません" in page.inner_text(
+        ".ecc-error"
+    )
+    assert page.is_disabled("#ecc-input") and page.is_disabled(".ecc-send")
+    page.evaluate(
+        """() => {
+            document.getElementById('ecc-input').value = 'こんにちは';
+            document.querySelector('.ecc-form').requestSubmit();
+        }"""
+    )
+    page.wait_for_timeout(300)
+    assert sent == []  # no message, so no guessable id, ever goes out
+    context.close()
+
+
+def test_the_id_comes_from_get_random_values_without_random_uuid(
+    browser, web_url: str
+) -> None:  # type: ignore[no-untyped-def]
+    # An older widget's guessable id in the tab's storage is dropped, not reused.
+    old = '{"sender": "web-1733100000000a1b2c3d4e5f", "messages": [], "open": false}'
+    context, page, sent = _widget_page(
+        browser,
+        web_url,
+        "delete Crypto.prototype.randomUUID;"
+        f"sessionStorage.setItem('ecert-chat', {old!r});",
+    )
+    page.click(".ecc-launcher")
+    ask(page, "更新の持ち物は？")
+    [body] = sent
+    assert re.fullmatch(r"web-[0-9a-f]{32}", json.loads(body)["sender"])
     context.close()

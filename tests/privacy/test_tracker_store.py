@@ -142,3 +142,136 @@ def test_an_unreachable_database_degrades_to_answers_without_history(
         "昭和60年4月3日",
         "令和3年6月10日",
     ]
+
+
+def _dates_conversation(
+    domain: Domain, sender: str, last: list
+) -> DialogueStateTracker:
+    from rasa.shared.core.events import BotUttered, SlotSet
+
+    said = "昭和60年4月3日生まれで、令和3年6月10日に発行されました"
+    entities = [
+        {
+            "entity": "date",
+            "role": "birth",
+            "start": 0,
+            "end": 8,
+            "value": "1985-04-03",
+            "text": "昭和60年4月3日",
+        },
+        {
+            "entity": "date",
+            "role": "issue",
+            "start": 13,
+            "end": 22,
+            "value": "2021-06-10",
+            "text": "令和3年6月10日",
+        },
+    ]
+    return DialogueStateTracker.from_events(
+        sender,
+        [
+            ActionExecuted("action_listen"),
+            UserUttered(
+                said,
+                {"name": "inform_date", "confidence": 1.0},
+                entities,
+                {"text": said, "entities": entities},
+            ),
+            SlotSet("birth_date", "1985-04-03"),
+            SlotSet("issue_date", "2021-06-10"),
+            BotUttered(
+                "電子証明書の有効期限は2026年4月3日（令和8年4月3日）です。",
+                metadata={
+                    "utter_action": "utter_expiry_result",
+                    "explanation": "有効期限は2026年4月3日です。",
+                },
+            ),
+            BotUttered("ほかにご質問はありますか。"),
+            ActionExecuted("action_listen"),
+            *last,
+        ],
+        domain.slots,
+    )
+
+
+DATES_DOMAIN = Domain.from_dict(
+    {
+        "intents": ["inform_date", "deny", "goodbye", "faq"],
+        "slots": {
+            "birth_date": {"type": "text", "mappings": [{"type": "custom"}]},
+            "issue_date": {"type": "text", "mappings": [{"type": "custom"}]},
+        },
+        "responses": {
+            "utter_expiry_result": [{"text": "{explanation}"}],
+            "utter_expiry_next": [{"text": "ほかにご質問はありますか。"}],
+        },
+    }
+)
+
+
+@pytest.mark.parametrize("how", ["cancel", "goodbye"])
+def test_the_dates_are_forgotten_after_cancel_or_goodbye(
+    tmp_path: Path, how: str
+) -> None:
+    from rasa.shared.core.events import SlotSet
+
+    db = tmp_path / "t.db"
+    store = RedactingSQLTrackerStore(domain=DATES_DOMAIN, dialect="sqlite", db=str(db))
+    tracker = _dates_conversation(DATES_DOMAIN, "forget-1", [])
+    asyncio.run(store.save(tracker))
+    # The other resident's dates must stay.
+    asyncio.run(store.save(_dates_conversation(DATES_DOMAIN, "other-1", [])))
+    if how == "cancel":
+        turn = [
+            UserUttered("やっぱりやめます", {"name": "deny", "confidence": 1.0}),
+            ActionExecuted("action_reset_dates"),
+            SlotSet("birth_date", None),
+            SlotSet("issue_date", None),
+        ]
+    else:
+        turn = [UserUttered("さようなら", {"name": "goodbye", "confidence": 1.0})]
+    for event in turn:
+        tracker.update(event)
+    asyncio.run(store.save(tracker))
+
+    def stored(sender: str) -> str:
+        rows = sqlite3.connect(db).execute(
+            "select data from events where sender_id = ?", (sender,)
+        )
+        return json.dumps([json.loads(r[0]) for r in rows], ensure_ascii=False)
+
+    kept, forgotten = stored("other-1"), stored("forget-1")
+    for date_text in ("1985-04-03", "2021-06-10", "昭和60年4月3日", "2026年4月3日"):
+        assert date_text in kept
+        assert date_text not in forgotten
+    words = [
+        str(value)
+        for event in json.loads(forgotten)
+        for holder in (
+            event,
+            event.get("parse_data") or {},
+            *(event.get("parse_data") or {}).get("entities", []),
+        )
+        for key, value in holder.items()
+        if key in ("text", "value")
+    ]
+    assert words and not any(c.isdigit() for word in words for c in word), words
+    assert "ほかにご質問はありますか。" in forgotten  # fixed answers stay readable
+    restored = asyncio.run(store.retrieve("forget-1"))
+    assert restored is not None
+    assert (
+        restored.get_slot("birth_date") is None
+        and restored.get_slot("issue_date") is None
+    )
+
+
+def test_an_ordinary_turn_forgets_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    store = RedactingSQLTrackerStore(domain=DATES_DOMAIN, dialect="sqlite", db=str(db))
+    tracker = _dates_conversation(DATES_DOMAIN, "keep-1", [])
+    asyncio.run(store.save(tracker))
+    tracker.update(UserUttered("更新はどこで？", {"name": "faq", "confidence": 1.0}))
+    asyncio.run(store.save(tracker))
+    restored = asyncio.run(store.retrieve("keep-1"))
+    assert restored is not None and restored.get_slot("birth_date") == "1985-04-03"

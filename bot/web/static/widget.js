@@ -11,7 +11,10 @@
  *   data-max-length     longest message in characters     default 500
  *
  * The conversation (session id and messages) is kept in sessionStorage, so it
- * survives navigation between the city's pages in the same tab.
+ * survives navigation between the city's pages in the same tab. The session id
+ * comes only from the browser's cryptographic random source (crypto.randomUUID or
+ * crypto.getRandomValues): whoever knows it can read the conversation. Without one
+ * the widget says it cannot work here instead of making a guessable id.
  */
 (function () {
   "use strict";
@@ -29,14 +32,30 @@
   var STORE = "ecert-chat";
   var state = load();
 
+  // 122 or 128 random bits as hex; ids of older widgets (time + Math.random) are dropped.
+  var SENDER_RE = /^web-[0-9a-f-]{32,36}$/;
+  var NO_CRYPTO = "申し訳ありません。このブラウザではチャットをご利用いただけません。" +
+    "新しいブラウザでお試しいただくか、市民課（0826-42-5616）へお電話ください。";
+
+  function randomId() {
+    var c = window.crypto;
+    if (c && typeof c.randomUUID === "function") { return c.randomUUID(); }
+    if (c && typeof c.getRandomValues === "function") {
+      var bytes = c.getRandomValues(new Uint8Array(16));
+      return Array.prototype.map.call(bytes, function (b) {
+        return (b + 256).toString(16).slice(1);
+      }).join("");
+    }
+    return null;
+  }
+
   function load() {
     try {
       var saved = JSON.parse(sessionStorage.getItem(STORE) || "null");
-      if (saved && saved.sender && Array.isArray(saved.messages)) { return saved; }
+      if (saved && SENDER_RE.test(saved.sender) && Array.isArray(saved.messages)) { return saved; }
     } catch (e) { /* storage unavailable or corrupt: start afresh */ }
-    var id = (window.crypto && crypto.randomUUID) ? crypto.randomUUID()
-      : String(Date.now()) + Math.random().toString(16).slice(2);
-    return { sender: "web-" + id, messages: [], open: false };
+    var id = randomId();
+    return { sender: id ? "web-" + id : null, messages: [], open: false };
   }
   function save() {
     try { sessionStorage.setItem(STORE, JSON.stringify(state)); } catch (e) { /* ignore */ }
@@ -248,7 +267,7 @@
   }
 
   function submit(payload, shown) {
-    if (busy) { return; }
+    if (busy || !state.sender) { return; }
     var text = (shown || payload || "").trim();
     if (!text) { return; }
     add({ from: "user", text: text });
@@ -266,6 +285,17 @@
     save();
     panel.hidden = false;
     launcher.hidden = true;
+    if (!state.sender) {
+      if (!log.querySelector(".ecc-error")) {
+        var box = el("div", "ecc-error", NO_CRYPTO);
+        box.setAttribute("role", "alert");
+        log.appendChild(box);
+      }
+      input.disabled = true;
+      send.disabled = true;
+      close.focus();
+      return;
+    }
     if (!state.messages.length) {
       add({ from: "bot", text: "こんにちは。マイナンバーカードの電子証明書の発行・更新についてお答えします。ご質問を入力してください。",
             buttons: [{ title: "自分の有効期限を調べる", payload: "/check_expiry" },
