@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MAX_RATE = 10_000_000  # per minute; anything above means "no limit"
 
@@ -26,6 +27,13 @@ def _int(
     return value
 
 
+def _url(environ: Mapping[str, str], name: str, default: str) -> str:
+    raw = environ.get(name, default).strip()
+    if not raw.startswith(("http://", "https://")) or any(c.isspace() for c in raw):
+        raise ConfigError(f"{name} must be an http(s) URL, got {raw!r}")
+    return raw.rstrip("/")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Process settings; defaults are the embedded profile of DESIGN.md."""
@@ -39,6 +47,17 @@ class Settings:
     rate_limit_address: int = 300
     # Longest wait for the bot's answer (a slow action server); then a polite note.
     answer_timeout_seconds: int = 30
+    # The web app's address as residents reach it (calendar links in chat answers).
+    public_web_url: str = "http://localhost:8000"
+    # Key of the calendar links (bot/ics.py). Unset: a random one for this process
+    # only (calendar_secret_random), so links made by the action server work in the
+    # web app only when both share CALENDAR_SECRET (scripts/env.sh makes one per run).
+    calendar_secret: str = field(
+        default_factory=lambda: secrets.token_urlsafe(32), repr=False
+    )
+    calendar_secret_random: bool = True
+    # Where the city publishes the page the answers come from (shown as their source).
+    source_url: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -57,4 +76,8 @@ class Settings:
             answer_timeout_seconds=_int(
                 env, "ANSWER_TIMEOUT_SECONDS", cls.answer_timeout_seconds, 1, 600
             ),
+            public_web_url=_url(env, "PUBLIC_WEB_URL", cls.public_web_url),
+            calendar_secret=env.get("CALENDAR_SECRET") or secrets.token_urlsafe(32),
+            calendar_secret_random=not env.get("CALENDAR_SECRET"),
+            source_url=_url(env, "SOURCE_URL", "") if env.get("SOURCE_URL") else "",
         )

@@ -19,7 +19,6 @@ from typing import Any
 
 import aiohttp
 from rasa.core.channels.channel import (
-    CollectingOutputChannel,
     InputChannel,
     UserMessage,
 )
@@ -29,6 +28,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.line_format import signature_is_valid, to_line_messages
 from bot.channels.rest import clean_text, handle_within, with_fallback
+from bot.channels.source import LineOutputChannel
 from bot.config import Settings
 from bot.ratelimit import RateLimiter
 
@@ -84,6 +84,7 @@ class LineInput(InputChannel):
         # itself comes from LINE's servers, so there is no per-address limit here.
         self.per_user = RateLimiter(settings.rate_limit_sender)
         self.answer_timeout = settings.answer_timeout_seconds
+        self.source_url = settings.source_url
 
     def _first_time(self, event: dict[str, Any]) -> bool:
         event_id = event.get("webhookEventId")
@@ -162,7 +163,7 @@ class LineInput(InputChannel):
                     reply_token, user_id, [{"type": "text", "text": TOO_MANY}]
                 )
             return
-        collector = CollectingOutputChannel()
+        collector = LineOutputChannel(self.source_url)
         answered = await handle_within(
             on_new_message,
             UserMessage(

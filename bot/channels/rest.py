@@ -22,13 +22,14 @@ import unicodedata
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.failures import watching_actions
+from bot.channels.source import SourcedOutputChannel
 from bot.config import Settings
 from bot.ratelimit import RateLimiter
 
@@ -136,6 +137,7 @@ class GuardedRestInput(RestInput):
         self.per_sender = RateLimiter(settings.rate_limit_sender)
         self.per_address = RateLimiter(settings.rate_limit_address)
         self.answer_timeout = settings.answer_timeout_seconds
+        self.source_url = settings.source_url
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
@@ -178,7 +180,7 @@ class GuardedRestInput(RestInput):
             text = clean_text(text)
             if not text.strip():
                 return response.json([{"recipient_id": sender, "text": EMPTY_REPLY}])
-            collector = CollectingOutputChannel()
+            collector = SourcedOutputChannel(self.source_url)
             answered = await handle_within(
                 on_new_message,
                 UserMessage(text, collector, sender, input_channel=self.name()),
