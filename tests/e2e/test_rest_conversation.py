@@ -104,9 +104,14 @@ def _faq_answer(name: str) -> str:
 
 
 @pytest.mark.parametrize(("name", "question"), _faq_questions())
-def test_every_faq_gets_its_own_answer(bot: Bot, name: str, question: str) -> None:
+def test_every_faq_gets_its_own_answer(
+    bot: Bot, source_url: str, name: str, question: str
+) -> None:
     messages = bot.send(f"faq-{name}", question)
-    assert messages[0]["text"] == _faq_answer(name)
+    # The answer as written, then its source (bot/channels/source.py).
+    answer, source = str(messages[0]["text"]).split("\n\n出典：")
+    assert answer == _faq_answer(name)
+    assert source.endswith(f"（2024年1月11日更新）\n{source_url}")
     assert messages[0].get("buttons"), "each answer offers a next step"
 
 
@@ -284,3 +289,12 @@ def test_faq_answers_and_results_cite_the_page(bot: Bot, source_url: str) -> Non
     assert f"2024年1月11日更新）\n{source_url}" in result
     question = bot.texts("src-3", "有効期限を調べたい")
     assert "出典" not in question
+
+
+def test_after_the_general_rule_a_birthdate_starts_the_calculator(bot: Bot) -> None:
+    # Had the NLU answered 「電子証明書の期限を調べたいです」 with the general rule,
+    # the resident's next message, a date, still ends in the calculator.
+    sender = "recover-1"
+    assert "5回目の誕生日" in bot.texts(sender, "電子証明書の有効期限はいつまでですか")
+    assert "発行された日" in bot.texts(sender, "昭和45年7月20日生まれです")
+    assert bot.texts(sender, "令和4年2月1日").startswith(COMPUTED_FROM)
