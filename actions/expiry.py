@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+import logging
+from datetime import date, datetime, timezone
+from functools import lru_cache
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker, ValidationAction
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -17,14 +19,42 @@ from bot.certificate import (
     validate_birthdate,
     validate_issued_on,
 )
-from bot.certificate.explanation import explain
+from bot.certificate.assessment import Assessment
+from bot.certificate.explanation import computed_from, details
 from bot.clock import today_in
+from bot.config import Settings
 from bot.dates.roles import BIRTH_SLOT, ISSUE_SLOT, Role, assign_dates, correct_year
+from bot.ics import make_token
+
+logger = logging.getLogger(__name__)
 
 # Each date on its own, before the two are checked together.
 _SINGLE_DATE_CHECK = {BIRTH_SLOT: validate_birthdate, ISSUE_SLOT: validate_issued_on}
 
-ADULT_WARD_WORDS = ("成年被後見人", "被後見人", "成年後見", "後見人")
+
+@lru_cache(maxsize=1)
+def _settings() -> Settings:
+    """Read the environment once, on first use (never at import)."""
+    settings = Settings.from_env()
+    if settings.calendar_secret_random:
+        logger.warning(
+            "CALENDAR_SECRET is not set: the web app cannot open the calendar links "
+            "this action server makes; give both one shared CALENDAR_SECRET"
+        )
+    return settings
+
+
+def calendar_url(result: Assessment, settings: Settings, now: datetime) -> str | None:
+    """Return the .ics link for a certificate still to renew, else ``None``."""
+    if result.certificate_expired or result.card_expired:
+        return None
+    token = make_token(
+        result.renewal_opens_on,
+        result.certificate_expires_on,
+        settings.calendar_secret,
+        now,
+    )
+    return f"{settings.public_web_url}/calendar/{token}.ics"
 
 
 def _entities(tracker: Tracker, name: str) -> list[dict[str, Any]]:
@@ -57,36 +87,31 @@ def _year_correction(tracker: Tracker) -> dict[str, date]:
     return {}
 
 
-class ValidateSlotMappings(ValidationAction):
-    """Fills the date slots from every message, in or out of the form."""
+class ValidateExpiryForm(FormValidationAction):
+    """Checks each date with the rules engine and re-asks with the reason.
+
+    The Rasa server fills the slots from the date entities and their roles (domain
+    ``from_entity`` mappings), without calling this server. Only what the words cannot
+    tell is left here: a year said alone that corrects a stored date, and a date that
+    names no field when the form starts (its value and the dates known decide).
+    """
 
     def name(self) -> str:
-        """Rasa's name for the global slot validation action."""
-        return "action_validate_slot_mappings"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        """Tell of a date that does not exist, then extract the slots."""
-        for error in _entities(tracker, "date_error")[:1]:
-            message = error.get("additional_info", {}).get("message_ja")
-            if message:
-                dispatcher.utter_message(response="utter_invalid_date", message=message)
-        if not _entities(tracker, "date"):
-            try:
-                _year_correction(tracker)
-            except ValueError:
-                dispatcher.utter_message(response="utter_invalid_corrected_date")
-        return await super().run(dispatcher, tracker, domain)
+        """Rasa's name for this form's validation action."""
+        return "validate_expiry_form"
 
     @staticmethod
     def _assigned(tracker: Tracker) -> dict[str, date]:
+        """Return the slots this message fills that the Rasa server could not fill."""
         dates = _dates_in_latest_message(tracker)
         if dates:
+            if tracker.get_slot("requested_slot"):
+                return {}  # the server gave an unnamed date to the asked slot
+            unnamed: list[tuple[date, Role | None]] = [
+                (value, role) for value, role in dates if role is None
+            ]
             return assign_dates(
-                dates,
-                tracker.get_slot("requested_slot"),
-                birth_known=tracker.get_slot(BIRTH_SLOT) is not None,
+                unnamed, None, birth_known=tracker.get_slot(BIRTH_SLOT) is not None
             )
         try:
             return _year_correction(tracker)
@@ -96,31 +121,16 @@ class ValidateSlotMappings(ValidationAction):
     async def extract_birth_date(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Take the birthdate the message gives, if it gives one."""
+        """Take a birthdate the server could not place (year alone, form start)."""
         value = self._assigned(tracker).get(BIRTH_SLOT)
         return {BIRTH_SLOT: value.isoformat()} if value else {}
 
     async def extract_issue_date(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Take the card issuance date the message gives, if it gives one."""
+        """Take an issuance date the server could not place (year alone, form start)."""
         value = self._assigned(tracker).get(ISSUE_SLOT)
         return {ISSUE_SLOT: value.isoformat()} if value else {}
-
-    async def extract_adult_ward(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """Note an adult ward when the resident says so (成年被後見人)."""
-        text = tracker.latest_message.get("text") or ""
-        return {"adult_ward": True} if any(w in text for w in ADULT_WARD_WORDS) else {}
-
-
-class ValidateExpiryForm(FormValidationAction):
-    """Checks each date with the rules engine and re-asks with the reason."""
-
-    def name(self) -> str:
-        """Rasa's name for this form's validation action."""
-        return "validate_expiry_form"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -132,6 +142,15 @@ class ValidateExpiryForm(FormValidationAction):
         used (平成31年5月1日) is not such a case: an explicit ``None`` makes the form
         ask again instead of falling back.
         """
+        for error in _entities(tracker, "date_error")[:1]:
+            message = error.get("additional_info", {}).get("message_ja")
+            if message:
+                dispatcher.utter_message(response="utter_invalid_date", message=message)
+        if not _entities(tracker, "date"):
+            try:
+                _year_correction(tracker)
+            except ValueError:
+                dispatcher.utter_message(response="utter_invalid_corrected_date")
         events = await super().run(dispatcher, tracker, domain)
         requested = tracker.get_slot("requested_slot")
         gave_a_date = tracker.latest_message.get("intent", {}).get(
@@ -218,8 +237,13 @@ class ActionComputeExpiry(Action):
             )
             return [SlotSet(ISSUE_SLOT, None)]
         dispatcher.utter_message(
-            response="utter_expiry_result", explanation=explain(result)
+            response="utter_expiry_result",
+            computed_from=computed_from(result),
+            details=details(result),
         )
+        url = calendar_url(result, _settings(), datetime.now(timezone.utc))
+        if url is not None:
+            dispatcher.utter_message(response="utter_expiry_calendar", calendar_url=url)
         return []
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MAX_RATE = 10_000_000  # per minute; anything above means "no limit"
 
@@ -49,6 +49,13 @@ def _bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be on or off, got {raw!r}")
 
 
+def _url(environ: Mapping[str, str], name: str, default: str) -> str:
+    raw = environ.get(name, default).strip()
+    if not raw.startswith(("http://", "https://")) or any(c.isspace() for c in raw):
+        raise ConfigError(f"{name} must be an http(s) URL, got {raw!r}")
+    return raw.rstrip("/")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Process settings; defaults are the embedded profile of DESIGN.md."""
@@ -84,6 +91,17 @@ class Settings:
     # announced PINs are shared through it when set, kept in-process otherwise.
     redis_host: str | None = None
     redis_port: int = 6379
+    # The web app's address as residents reach it (calendar links in chat answers).
+    public_web_url: str = "http://localhost:8000"
+    # Key of the calendar links (bot/ics.py). Unset: a random one for this process
+    # only (calendar_secret_random), so links made by the action server work in the
+    # web app only when both share CALENDAR_SECRET (scripts/env.sh makes one per run).
+    calendar_secret: str = field(
+        default_factory=lambda: secrets.token_urlsafe(32), repr=False
+    )
+    calendar_secret_random: bool = True
+    # Where the city publishes the page the answers come from (shown as their source).
+    source_url: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -119,4 +137,8 @@ class Settings:
             web_docs=_bool(env, "WEB_DOCS", cls.web_docs),
             redis_host=env.get("LOCK_STORE_HOST") or None,
             redis_port=_int(env, "LOCK_STORE_PORT", cls.redis_port, 1, 65535),
+            public_web_url=_url(env, "PUBLIC_WEB_URL", cls.public_web_url),
+            calendar_secret=env.get("CALENDAR_SECRET") or secrets.token_urlsafe(32),
+            calendar_secret_random=not env.get("CALENDAR_SECRET"),
+            source_url=_url(env, "SOURCE_URL", "") if env.get("SOURCE_URL") else "",
         )

@@ -10,6 +10,11 @@ export TRACKER_SQLITE_PATH="${TRACKER_SQLITE_PATH:-var/conversations.db}"
 # Origins allowed to call the Rasa server from a browser (the chat widget's pages).
 export WIDGET_ORIGINS="${WIDGET_ORIGINS:-http://localhost:${WEB_PORT} http://127.0.0.1:${WEB_PORT}}"
 export ENDPOINTS_FILE="${ENDPOINTS_FILE:-endpoints.yml}"
+# Calendar links (bot/ics.py): the action server signs them, the web app opens them,
+# so both need the same key. Unset, one random key per run (links die on restart);
+# set a fixed one, shared by every replica, in production.
+export PUBLIC_WEB_URL="${PUBLIC_WEB_URL:-http://localhost:${WEB_PORT}}"
+export CALENDAR_SECRET="${CALENDAR_SECRET:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
 # TensorFlow and SQLAlchemy chatter that tells residents' operators nothing.
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 export SQLALCHEMY_SILENCE_UBER_WARNING=1

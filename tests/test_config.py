@@ -53,3 +53,24 @@ def test_security_settings_are_read_and_bounded() -> None:
     ]:
         with pytest.raises(ConfigError, match=name):
             Settings.from_env({name: bad})
+
+
+def test_calendar_secret_is_random_per_process_unless_set() -> None:
+    one, two = Settings.from_env({}), Settings.from_env({})
+    assert one.calendar_secret_random and one.calendar_secret != two.calendar_secret
+    assert len(one.calendar_secret) >= 32
+    shared = Settings.from_env({"CALENDAR_SECRET": "s3cret"})
+    assert (shared.calendar_secret, shared.calendar_secret_random) == ("s3cret", False)
+    assert "s3cret" not in repr(shared)
+
+
+def test_source_and_public_urls() -> None:
+    assert Settings.from_env({}).source_url == ""
+    settings = Settings.from_env(
+        {"SOURCE_URL": "https://city.example/page/", "PUBLIC_WEB_URL": "https://b.jp/"}
+    )
+    assert settings.source_url == "https://city.example/page"
+    assert settings.public_web_url == "https://b.jp"
+    for name in ("SOURCE_URL", "PUBLIC_WEB_URL"):
+        with pytest.raises(ConfigError, match=name):
+            Settings.from_env({name: "javascript:alert(1)"})

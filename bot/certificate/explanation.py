@@ -14,8 +14,25 @@ CITY_DESK = "市民部市民課（0826-42-5616）"
 WHERE = "本庁市民課または各支所窓口係"
 
 
+def computed_from(a: Assessment) -> str:
+    """Return the line that restates the dates the answer was worked out from."""
+    return (
+        f"生年月日：{format_date_ja(a.birthdate)}、"
+        f"カードの発行日：{format_date_ja(a.issued_on)}で計算しました。"
+    )
+
+
 def explain(a: Assessment) -> str:
-    """Return the resident-facing explanation of ``a``, one short paragraph per line."""
+    """Return the resident-facing explanation of ``a``, one short paragraph per line.
+
+    The first line restates the two dates it was worked out from, so a resident sees
+    a wrong one at once.
+    """
+    return f"{computed_from(a)}\n{details(a)}"
+
+
+def details(a: Assessment) -> str:
+    """Return the explanation without the restated dates (see :func:`explain`)."""
     lines = _status(a)
     if not a.card_expired:
         lines += _procedure(a)
@@ -65,6 +82,7 @@ def _status(a: Assessment) -> list[str]:
 
 
 def _procedure(a: Assessment) -> list[str]:
+    """Who must come, where, and with what, for the holder's age today (the page)."""
     lines = [f"手続きは{WHERE}で受け付けています。"]
     if a.applicant is Applicant.LEGAL_REPRESENTATIVE:
         who = "成年被後見人の方" if a.adult_ward else "15歳未満の方"
@@ -76,11 +94,15 @@ def _procedure(a: Assessment) -> list[str]:
             "親権者で本籍が安芸高田市にある場合は省略可）。"
         )
     else:
-        lines.append("マイナンバーカードをお持ちください（顔写真は不要です）。")
+        lines.append(
+            f"手続きには、ご本人（現在{a.age_today}歳）が"
+            "マイナンバーカードをお持ちください（顔写真は不要です）。"
+        )
         if a.face_auth_card:
             lines.append("顔認証マイナンバーカードの場合、暗証番号は必要ありません。")
         else:
             lines.append("更新には、カード交付時に設定した暗証番号が必要です。")
+        lines += _proxy(a)
     if a.face_auth_card:
         lines.append("顔認証マイナンバーカードでは、署名用電子証明書は発行されません。")
     elif not a.signing_certificate_eligible:
@@ -93,6 +115,22 @@ def _procedure(a: Assessment) -> list[str]:
         "（土・日・祝日を除き）3日以上かかることがあります。"
     )
     return lines
+
+
+def _proxy(a: Assessment) -> list[str]:
+    """The proxy route for a holder who cannot come (the page, 代理人による手続き)."""
+    sealed = (
+        "（顔認証マイナンバーカードを希望する場合、暗証番号欄の記入と封かんは不要です）"
+        if a.face_auth_card
+        else "、暗証番号が代理人にわからないよう封筒等に封かんしてください"
+    )
+    return [
+        "ご本人が来られない場合は、代理人が手続きできます。"
+        "お持ちいただくもの（すべて原本）：照会書兼回答書（有効期限通知書に同封）、"
+        "本人のマイナンバーカード、代理人の本人確認書類（運転免許証など官公署が"
+        "発行した顔写真付きのもの）。",
+        f"照会書兼回答書は、委任欄や暗証番号欄を含めた全項目をご本人が記入し{sealed}。",
+    ]
 
 
 def _caveats(a: Assessment) -> list[str]:

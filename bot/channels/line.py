@@ -25,7 +25,6 @@ from urllib.parse import urlsplit
 
 import aiohttp
 from rasa.core.channels.channel import (
-    CollectingOutputChannel,
     InputChannel,
     UserMessage,
 )
@@ -45,6 +44,7 @@ from bot.channels.screen import (
     line_sender,
     screen,
 )
+from bot.channels.source import LineOutputChannel
 from bot.config import Settings
 from bot.ratelimit import RateLimiter
 
@@ -133,6 +133,7 @@ class LineInput(InputChannel):
         # itself comes from LINE's servers, so there is no per-address limit here.
         self.per_user = RateLimiter(settings.rate_limit_sender)
         self.answer_timeout = settings.answer_timeout_seconds
+        self.source_url = settings.source_url
 
     async def _first_time(self, event: dict[str, Any]) -> bool:
         event_id = event.get("webhookEventId")
@@ -228,7 +229,7 @@ class LineInput(InputChannel):
                 reply_token, user_id, [{"type": "text", "text": NON_TEXT_REPLY}]
             )
             return
-        collector = CollectingOutputChannel()
+        collector = LineOutputChannel(self.source_url)
         answered = await handle_within(
             on_new_message,
             UserMessage(

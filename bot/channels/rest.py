@@ -25,7 +25,7 @@ import unicodedata
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -42,6 +42,7 @@ from bot.channels.screen import (
     is_rest_sender,
     screen,
 )
+from bot.channels.source import SourcedOutputChannel
 from bot.config import Settings
 from bot.ratelimit import RateLimiter
 
@@ -155,6 +156,7 @@ class GuardedRestInput(RestInput):
         self.announced = expiring_keys(
             settings, "rest-announced", ANNOUNCED_SECONDS, MAX_ANNOUNCED
         )
+        self.source_url = settings.source_url
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
@@ -200,7 +202,7 @@ class GuardedRestInput(RestInput):
             )
             if not text.strip():  # nothing, or only slashes
                 return response.json([{"recipient_id": sender, "text": EMPTY_REPLY}])
-            collector = CollectingOutputChannel()
+            collector = SourcedOutputChannel(self.source_url)
             answered = await handle_within(
                 on_new_message,
                 UserMessage(

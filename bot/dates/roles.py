@@ -8,6 +8,7 @@ case and the form decides by the slot it asked for.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from typing import Literal
 
@@ -29,19 +30,29 @@ _ISSUE_AFTER = re.compile(
 
 WINDOW = 16  # characters looked at on each side of the date
 
-_BIRTH_ANYWHERE = re.compile(r"生年月日|誕生|生まれ|うまれ|年齢")
+# Words that name a field anywhere in the message: a correction often names the field
+# away from the date (「生年月日を間違えました。正しくは…」). 更新 and 年齢 are left out:
+# residents use them for the procedure and the age line, not to name a date.
+_BIRTH_ANYWHERE = re.compile(r"生年月日|誕生日?|たんじょうび|生まれ|うまれ|生れ")
 _ISSUE_ANYWHERE = re.compile(
-    r"発行|交付|作成|取得|受け取|受取|作っ|作り|もらっ|もろう|更新"
+    r"発行|交付|作成|取得|受け取|受取|作っ|作り|つくっ|もらっ|もろう"
 )
+# 「AじゃなくてB」「Aではなく」: A is the date being corrected away.
+_NEGATED_AFTER = re.compile(r"^\s*(?:じゃ|では|で)な(?:く|い)")
 
 
 def text_role(text: str) -> Role | None:
-    """Return the role the whole message gives, when only one kind of cue appears."""
+    """Return the role the whole message names, when it names only one field."""
     birth = bool(_BIRTH_ANYWHERE.search(text))
     issue = bool(_ISSUE_ANYWHERE.search(text))
     if birth == issue:
         return None
     return "birth" if birth else "issue"
+
+
+def negated(text: str, span: DateSpan) -> bool:
+    """Return whether ``span`` is the wrong date of a correction (「Aじゃなくて」)."""
+    return bool(_NEGATED_AFTER.search(text[span.end : span.end + 6]))
 
 
 def date_role(text: str, span: DateSpan) -> Role | None:
@@ -59,6 +70,40 @@ def date_role(text: str, span: DateSpan) -> Role | None:
     if _ISSUE_BEFORE.search(before):
         return "issue"
     return None
+
+
+def message_roles(text: str, spans: Sequence[DateSpan]) -> list[Role | None]:
+    """Return the role of each date of a message, from the words of the whole message.
+
+    The words beside a date decide first (:func:`date_role`). Then:
+    - one date: the field the message names anywhere (:func:`text_role`);
+    - two dates, one named: the other one is the other field;
+    - two dates, neither named: the earlier is the birthdate.
+    Otherwise a date keeps ``None`` and the conversation decides (the slot it asked
+    for, or the date's value).
+    """
+    roles = [date_role(text, span) for span in spans]
+    unnamed = [i for i, role in enumerate(roles) if role is None]
+    named = {role for role in roles if role is not None}
+    if not unnamed:
+        return roles
+    if len(spans) == 1:
+        return [text_role(text)]
+    if len(spans) == 2 and len(unnamed) == 1 and len(named) == 1:
+        roles[unnamed[0]] = "issue" if named == {"birth"} else "birth"
+    elif len(spans) == 2 and len(unnamed) == 2:
+        first, second = sorted(unnamed, key=lambda i: spans[i].value)
+        roles[first], roles[second] = "birth", "issue"
+    return roles
+
+
+# The holder is an adult ward (成年被後見人): their legal representative applies.
+_ADULT_WARD = re.compile(r"成年被後見人|被後見人|成年後見|後見人")
+
+
+def mentions_adult_ward(text: str) -> bool:
+    """Return whether the message says the holder is an adult ward."""
+    return bool(_ADULT_WARD.search(text))
 
 
 BIRTH_SLOT = "birth_date"

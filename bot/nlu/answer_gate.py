@@ -39,6 +39,7 @@ from rasa.nlu.constants import (
 )
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
+    ENTITIES,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -59,6 +60,12 @@ DEFAULT_OUT_OF_SCOPE_KEY = f"{OUT_OF_SCOPE}/chitchat"
 GATE_OUTPUT = "answer_gate"
 
 CHECK_EXPIRY = "check_expiry"
+INFORM_DATE = "inform_date"
+# Intents that already lead to the dates conversation (or hand over to a person): a
+# date in their message is left to them.
+_DATES_INTENTS = frozenset(
+    {CHECK_EXPIRY, "check_eligibility", INFORM_DATE, "human_handoff", "share_secret"}
+)
 # 「期限を調べたい」「有効期限が知りたい」「期限を確認してほしい」: the resident wants their
 # own dates, which only the calculator gives (the general rule is faq/cert_validity).
 _WANTS_OWN_DATES = re.compile(
@@ -112,6 +119,22 @@ def _best(ranking: Ranking, prefix: str) -> list[tuple[str, float]]:
 def wants_own_dates(text: str) -> bool:
     """Return whether the message asks to look up or work out an expiry date."""
     return bool(_WANTS_OWN_DATES.search(text))
+
+
+def gives_dates(intent: str, entities: Sequence[Mapping[str, Any]]) -> bool:
+    """Return whether a message is the resident giving their dates, whatever DIET says.
+
+    A full date (「いや、生まれは昭和45年7月20日」 reads like a "no"), or a year that
+    names its field (「発行日は令和4年でした」), is information for the calculator; the
+    slots are filled from it either way, and the answer must follow.
+    """
+    if intent in _DATES_INTENTS:
+        return False
+    return any(
+        e.get("entity") == "date"
+        or (e.get("entity") == "year" and e.get("role") is not None)
+        for e in entities
+    )
 
 
 def decide(
@@ -302,7 +325,11 @@ class AnswerGate(StatelessComponent):
             add_to_output=True,
         )
         confidence = intents[0][1] if intents else 0.0
-        if decision.intent == CHECK_EXPIRY and intents and intents[0][0] == FAQ:
+        if gives_dates(decision.intent, message.get(ENTITIES) or []):
+            _put_first(
+                message, INFORM_DATE, max(confidence, self.config.intent_threshold)
+            )
+        elif decision.intent == CHECK_EXPIRY and intents and intents[0][0] == FAQ:
             _put_first(message, CHECK_EXPIRY, confidence)
         elif decision.action == "ask":
             # As Rasa's FallbackClassifier does: nlu_fallback first, the rest kept.

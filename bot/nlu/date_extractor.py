@@ -1,10 +1,12 @@
 """Rasa entity extractor for Japanese dates, wrapping the pure ``bot.dates``.
 
 Emits Duckling-shaped entities: ``date`` with an ISO ``value`` (and a ``role`` of
-``birth`` or ``issue`` when the words beside it say so), ``year`` for a year said
+``birth`` or ``issue`` when the words of the message say so, bot.dates.roles
+``message_roles``; the Rasa server fills the slots from them), ``year`` for a year said
 alone (a correction such as 「やっぱり平成2年でした」), and ``date_error`` when the
 message holds a date that does not exist (平成31年5月1日), with the parser's reason as
-value and its Japanese message in ``additional_info``. Actions read these and never
+value and its Japanese message in ``additional_info``, and ``adult_ward`` when the
+holder is said to be an adult ward. Actions read these and never
 parse Japanese themselves.
 """
 
@@ -19,18 +21,21 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.dates import DateParseError, find_dates, parse_date
 from bot.dates.partial import find_year_only
-from bot.dates.roles import date_role, text_role
+from bot.dates.roles import mentions_adult_ward, message_roles, negated, text_role
 from bot.nlu.stateless import StatelessComponent
 
 DATE = "date"
 DATE_ERROR = "date_error"
 YEAR = "year"
+ADULT_WARD = "adult_ward"
 
 
 def extract_date_entities(text: str) -> list[dict[str, Any]]:
     """Return the date entities of ``text`` (pure; the component adds its name)."""
     entities: list[dict[str, Any]] = []
-    for span in find_dates(text):
+    # 「昭和45年1月20日じゃなくて7月20日」: the date corrected away is dropped.
+    spans = [span for span in find_dates(text) if not negated(text, span)]
+    for span, role in zip(spans, message_roles(text, spans), strict=True):
         entity: dict[str, Any] = {
             "entity": DATE,
             "start": span.start,
@@ -39,11 +44,10 @@ def extract_date_entities(text: str) -> list[dict[str, Any]]:
             "text": span.text,
             "confidence": 1.0,
         }
-        role = date_role(text, span)
         if role is not None:
             entity["role"] = role
         entities.append(entity)
-    if not entities:
+    if not spans:
         # A year alone corrects a date given before: 「やっぱり平成2年でした」.
         year = find_year_only(text)
         if year is not None:
@@ -59,6 +63,18 @@ def extract_date_entities(text: str) -> list[dict[str, Any]]:
             if role is not None:
                 entity["role"] = role
             entities.append(entity)
+    if mentions_adult_ward(text):
+        # The holder is an adult ward: their legal representative applies.
+        entities.append(
+            {
+                "entity": ADULT_WARD,
+                "start": 0,
+                "end": len(text),
+                "value": True,
+                "text": text,
+                "confidence": 1.0,
+            }
+        )
     try:
         parse_date(text)
     except DateParseError as error:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI
 
 from bot.config import Settings
 from bot.web import errors
 from bot.web.guard import PublicGuard
 from bot.web.headers import SecurityHeaders
-from bot.web.routes import certificates, dates, health, staff, widget
+from bot.web.routes import calendar, certificates, dates, health, staff, widget
+
+logger = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -38,4 +42,11 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(dates.router)
     app.include_router(widget.router)
     staff.install(app, settings)  # /staff, only when STAFF_PASSWORD_HASH is set
+    app.include_router(calendar.router)
+    if settings.calendar_secret_random:
+        logger.warning(
+            "CALENDAR_SECRET is not set: calendar links from the action server will "
+            "not open here; give the action server, the web app and every replica "
+            "one shared CALENDAR_SECRET"
+        )
     return app

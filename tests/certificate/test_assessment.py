@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from bot.certificate import Applicant, InvalidAssessmentInput, assess
-from bot.certificate.explanation import explain
+from bot.certificate.explanation import computed_from, details, explain
 
 BORN = date(1985, 4, 3)
 ISSUED = date(2021, 6, 10)
@@ -218,3 +218,38 @@ class TestExplanation:
             text = explain(case)
             for word in ("無料", "手数料", "円", "時から", "受付時間"):
                 assert word not in text
+
+
+class TestWhatItWasComputedFromAndWhoGoes:
+    def test_first_line_restates_both_dates_in_both_calendars(self) -> None:
+        text = explain(assess(date(1970, 7, 20), date(2022, 2, 1), TODAY))
+        assert text.splitlines()[0] == (
+            "生年月日：1970年7月20日（昭和45年7月20日）、"
+            "カードの発行日：2022年2月1日（令和4年2月1日）で計算しました。"
+        )
+
+    def test_details_leave_out_only_the_restated_dates(self) -> None:
+        a = assess(date(1970, 7, 20), date(2022, 2, 1), TODAY)
+        assert explain(a) == f"{computed_from(a)}\n{details(a)}"
+        assert "計算しました" not in details(a)
+
+    def test_a_high_school_student_goes_herself_or_sends_a_proxy(self) -> None:
+        # Born 2010-05-01, 16 on 2026-11-29: 15 or over, so she applies herself.
+        text = explain(assess(date(2010, 5, 1), date(2022, 6, 1), TODAY))
+        assert "ご本人（現在16歳）がマイナンバーカードをお持ちください" in text
+        assert "法定代理人" not in text
+        assert "ご本人が来られない場合は、代理人が手続きできます" in text
+        assert "照会書兼回答書（有効期限通知書に同封）" in text
+        assert "代理人の本人確認書類" in text
+        assert "封かん" in text
+
+    def test_under_15_the_legal_representative_goes(self) -> None:
+        # Born 2015-05-05, 11 today; card issued at 8, valid to the 5th birthday.
+        text = explain(assess(date(2015, 5, 5), date(2023, 7, 1), TODAY))
+        assert "15歳未満の方の手続きは、法定代理人（親権者または成年後見人）" in text
+        assert "法定代理権を確認できる書類" in text
+        assert "照会書兼回答書" not in text  # the proxy route is for holders 15+
+
+    def test_proxy_for_a_face_auth_card_needs_no_sealed_pin(self) -> None:
+        text = explain(assess(BORN, date(2024, 1, 10), TODAY, face_auth_card=True))
+        assert "暗証番号欄の記入と封かんは不要" in text

@@ -22,6 +22,7 @@ USED_OUTSIDE_STORIES = {
     "utter_invalid_date",  # actions/expiry.py
     "utter_invalid_corrected_date",  # actions/expiry.py
     "utter_expiry_result",  # actions/expiry.py
+    "utter_expiry_calendar",  # actions/expiry.py
 }
 
 

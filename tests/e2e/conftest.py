@@ -3,6 +3,7 @@ pointed at a local fake LINE API."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 from fake_line import LINE_SECRET, LINE_TOKEN, FakeLine  # noqa: E402
 from stack import Bot, free_port, running_bot, running_web_app  # noqa: E402
+
+SOURCE_URL = "https://www.example.jp/ecert-page"
+
+
+@pytest.fixture(scope="session")
+def source_url() -> str:
+    """Where the running bot says the city publishes its page (SOURCE_URL)."""
+    return SOURCE_URL
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +43,12 @@ def bot(
     fake_line: FakeLine,
     web_port: int,
 ) -> Iterator[Bot]:
+    # The action server makes calendar links that the web app opens: one shared key
+    # (both processes inherit this environment).
+    os.environ.setdefault("CALENDAR_SECRET", "e2e-calendar-secret")
+    os.environ["PUBLIC_WEB_URL"] = f"http://127.0.0.1:{web_port}"
     env = {
+        "SOURCE_URL": SOURCE_URL,
         "LINE_CHANNEL_SECRET": LINE_SECRET,
         "LINE_CHANNEL_ACCESS_TOKEN": LINE_TOKEN,
         "LINE_API_BASE_URL": fake_line.url,

@@ -44,7 +44,13 @@ class FakeLine:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            # A flood is answered in bursts (the Rasa server no longer waits for the
+            # action server on each message): more than the default backlog of 5
+            # connections can arrive at once, and LINE's own API takes them all.
+            request_queue_size = 128
+
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 

@@ -186,3 +186,19 @@ def test_a_flood_from_one_line_user_is_limited_and_told_once(
     post_webhook(bot, [text_event("calm-1", "どこで更新できますか", "t-calm", "Ucalm")])
     calm = fake_line.wait_for(before + 32)[-1]
     assert "本庁市民課" in calm["body"]["messages"][0]["text"]
+
+
+def test_a_dates_result_on_line_has_the_calendar_link_and_the_source(
+    bot: Bot, fake_line: FakeLine, source_url: str
+) -> None:
+    before = len(fake_line.requests)
+    text = "昭和45年7月20日生まれで、令和5年2月1日に発行されました"
+    post_webhook(bot, [text_event("ev-cal", text, "token-cal", "Ucalendar")])
+    request = fake_line.wait_for(before + 1)[before]
+    texts = "\n".join(m["text"] for m in request["body"]["messages"])
+    assert "生年月日：1970年7月20日（昭和45年7月20日）" in texts
+    assert f"2024年1月11日更新）\n{source_url}" in texts
+    # LINE gets the calendar as a link in the text, never as a quick reply.
+    assert "/calendar/" in texts and ".ics" in texts
+    items = request["body"]["messages"][-1].get("quickReply", {}).get("items", [])
+    assert not any("http" in i["action"]["data"] for i in items)

@@ -3,10 +3,13 @@
 import json
 import re
 import sqlite3
+from datetime import date
 from pathlib import Path
 
+import httpx
 import pytest
 import yaml
+from icalendar import Calendar
 from stack import Bot
 from stdnum.jp import in_
 
@@ -101,9 +104,14 @@ def _faq_answer(name: str) -> str:
 
 
 @pytest.mark.parametrize(("name", "question"), _faq_questions())
-def test_every_faq_gets_its_own_answer(bot: Bot, name: str, question: str) -> None:
+def test_every_faq_gets_its_own_answer(
+    bot: Bot, source_url: str, name: str, question: str
+) -> None:
     messages = bot.send(f"faq-{name}", question)
-    assert messages[0]["text"] == _faq_answer(name)
+    # The answer as written, then its source (bot/channels/source.py).
+    answer, source = str(messages[0]["text"]).split("\n\n出典：")
+    assert answer == _faq_answer(name)
+    assert source.endswith(f"（2024年1月11日更新）\n{source_url}")
     assert messages[0].get("buttons"), "each answer offers a next step"
 
 
@@ -181,3 +189,112 @@ def test_the_general_rule_offers_the_calculator(bot: Bot) -> None:
     [message] = bot.send("rule-1", "電子証明書の有効期限はいつまでですか")
     assert "5回目の誕生日" in message["text"]
     assert "/check_expiry" in [b["payload"] for b in message["buttons"]]
+
+
+# Issue 12: corrections, what the result was computed from, who goes, calendar, source.
+COMPUTED_FROM = (
+    "生年月日：1970年7月20日（昭和45年7月20日）、"
+    "カードの発行日：2022年2月1日（令和4年2月1日）で計算しました。"
+)
+
+
+def test_a_named_birthdate_correction_wins_over_the_asked_card_date(bot: Bot) -> None:
+    sender = "fix-1"
+    assert "生年月日" in bot.texts(
+        sender, "わしの電子証明書、いつ切れるか調べてもらえんかの"
+    )
+    assert "発行された日" in bot.texts(sender, "昭和45年1月20日生まれです")
+    again = bot.texts(
+        sender, "すみません、生年月日を間違えました。正しくは昭和四十五年七月二十日です"
+    )
+    assert "発行された日" in again  # still asking for the card date, no error
+    assert "2016" not in again and "発行日" not in again.split("発行された日")[0]
+    answer = bot.texts(sender, "カードは令和4年2月1日に作りました")
+    assert answer.startswith(COMPUTED_FROM)
+    assert "「生年月日は昭和45年7月20日」" in answer  # how to correct
+    assert "2026年7月20日（令和8年7月20日）" in answer  # not 2027-01-20
+
+
+def test_corrections_after_the_answer(bot: Bot) -> None:
+    sender = "fix-2"
+    first = bot.texts(sender, "S45.1.20生まれ、R4.2.1発行です")
+    assert "生年月日：1970年1月20日（昭和45年1月20日）" in first
+    # 「いや、…」 reads like a "no": the date in it makes it a correction.
+    assert bot.texts(sender, "いや、生まれはS45.7.20").startswith(COMPUTED_FROM)
+    card = bot.texts(sender, "作ったのは令和4年じゃなくて5年")
+    assert "カードの発行日：2023年2月1日（令和5年2月1日）" in card
+    issued = bot.texts(sender, "発行日は令和4年でした")
+    assert issued.startswith(COMPUTED_FROM)
+
+
+def test_a_date_that_fits_neither_field_is_re_asked_with_the_reason(bot: Bot) -> None:
+    sender = "fix-3"
+    bot.texts(sender, "有効期限を調べたい")
+    bot.texts(sender, "昭和45年7月20日")
+    # Asked for the card date, a date no card can have: the reason, then the question
+    # again; the birthdate stays as it was.
+    answer = bot.texts(sender, "昭和45年1月20日")
+    assert "発行された日" in answer
+    assert answer.index("発行された日") > 0, "the reason comes first"
+    assert bot.texts(sender, "令和4年2月1日").startswith(COMPUTED_FROM)
+
+
+def test_a_high_school_student_is_told_she_goes_herself(bot: Bot) -> None:
+    sender = "who-1"
+    question = (
+        "高校生の娘の電子証明書はいつまでか、あと誰が更新に行けばいいかも知りたいです"
+    )
+    assert "生年月日" in bot.texts(sender, question)
+    bot.texts(sender, "平成21年5月1日")  # 17 today
+    answer = bot.texts(sender, "令和4年6月1日")
+    assert "ご本人（現在17歳）がマイナンバーカードをお持ちください" in answer
+    assert "照会書兼回答書" in answer and "法定代理人" not in answer
+
+
+def test_a_child_under_15_needs_the_legal_representative(bot: Bot) -> None:
+    answer = bot.texts("who-2", "平成27年5月5日生まれで、令和5年7月1日に発行されました")
+    assert "15歳未満の方の手続きは、法定代理人（親権者または成年後見人）" in answer
+    assert "法定代理権を確認できる書類" in answer
+
+
+def test_the_result_offers_a_calendar_file_from_the_web_app(
+    bot: Bot, web_url: str
+) -> None:
+    messages = bot.send(
+        "cal-1", "昭和45年7月20日生まれで、令和5年2月1日に発行されました"
+    )
+    [link] = [
+        b["payload"]
+        for m in messages
+        for b in m.get("buttons") or []
+        if str(b["payload"]).startswith("http")
+    ]  # type: ignore[attr-defined]
+    assert str(link).startswith(f"{web_url}/calendar/")
+    assert "1970" not in str(link) and "0720" not in str(link)
+    response = httpx.get(str(link), timeout=10)
+    assert response.status_code == 200
+    events = Calendar.from_ical(response.content).walk("VEVENT")
+    assert [e.decoded("DTSTART") for e in events] == [
+        date(2027, 4, 21),
+        date(2027, 7, 20),
+    ]
+
+
+def test_faq_answers_and_results_cite_the_page(bot: Bot, source_url: str) -> None:
+    [faq] = bot.send("src-1", "更新の持ち物は？")
+    assert str(faq["text"]).endswith(f"（2024年1月11日更新）\n{source_url}")
+    result = bot.texts(
+        "src-2", "昭和45年7月20日生まれで、令和4年2月1日に発行されました"
+    )
+    assert f"2024年1月11日更新）\n{source_url}" in result
+    question = bot.texts("src-3", "有効期限を調べたい")
+    assert "出典" not in question
+
+
+def test_after_the_general_rule_a_birthdate_starts_the_calculator(bot: Bot) -> None:
+    # Had the NLU answered 「電子証明書の期限を調べたいです」 with the general rule,
+    # the resident's next message, a date, still ends in the calculator.
+    sender = "recover-1"
+    assert "5回目の誕生日" in bot.texts(sender, "電子証明書の有効期限はいつまでですか")
+    assert "発行された日" in bot.texts(sender, "昭和45年7月20日生まれです")
+    assert bot.texts(sender, "令和4年2月1日").startswith(COMPUTED_FROM)

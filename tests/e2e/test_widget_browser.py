@@ -213,3 +213,17 @@ def test_the_id_comes_from_get_random_values_without_random_uuid(
     [body] = sent
     assert re.fullmatch(r"web-[0-9a-f]{32}", json.loads(body)["sender"])
     context.close()
+
+
+def test_the_calendar_button_downloads_the_ics_file(page) -> None:  # type: ignore[no-untyped-def]
+    page.click(".ecc-launcher")
+    ask(page, "昭和45年7月20日生まれで、令和5年2月1日に発行されました")
+    button = page.locator("a.ecc-choice", has_text="カレンダーに登録")
+    assert button.count() == 1
+    href = button.get_attribute("href")
+    assert "/calendar/" in href and href.endswith(".ics")
+    assert button.get_attribute("download") is not None
+    response = page.request.get(href)
+    assert response.status == 200
+    assert response.headers["content-type"].startswith("text/calendar")
+    assert b"BEGIN:VEVENT" in response.body()

@@ -10,8 +10,10 @@ from bot.nlu.answer_gate import (
     Decision,
     GateConfig,
     decide,
+    gives_dates,
     rankings,
 )
+from bot.nlu.date_extractor import extract_date_entities
 
 STRICT = GateConfig(
     intent_threshold=0.5,
@@ -207,3 +209,38 @@ def test_a_referred_parse_replays_from_the_raw_rankings() -> None:
     parse = message.as_dict_nlu() | {GATE_OUTPUT: message.get(GATE_OUTPUT)}
     off = GateConfig(0, 0, 0, 0, 1.01)
     assert decide(*rankings(parse), off) == Decision("answer", "faq", "faq/pin", "faq")
+
+
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        # 「いや、…」 reads like a "no"; the date makes it a correction.
+        ("いや、生まれは昭和45年7月20日", [("deny", 0.9), ("inform_date", 0.1)]),
+        ("カードは令和4年2月1日に作りました", [("faq", 0.95)]),
+        ("発行日は令和4年でした", [("out_of_scope", 0.8), ("faq", 0.2)]),
+        ("S45.7.20", [("faq", 0.4), ("greet", 0.35)]),  # unsure: would ask
+    ],
+    ids=["deny", "faq", "named-year", "unsure"],
+)
+def test_a_message_giving_dates_is_inform_date(
+    text: str, intents: list[tuple[str, float]]
+) -> None:
+    message = _message(intents, FAQ_SELECTOR)
+    message.set("text", text)
+    message.set("entities", extract_date_entities(text))
+    AnswerGate(STRICT).process([message])
+    assert message.get(INTENT)["name"] == "inform_date"
+    assert message.get(INTENT)["confidence"] >= STRICT.intent_threshold
+
+
+@pytest.mark.parametrize(
+    ("intent", "text"),
+    [
+        ("check_expiry", "昭和45年7月20日生まれの期限は？"),
+        ("human_handoff", "令和4年2月1日の件で職員と話したい"),
+        ("faq", "やっぱり平成2年でした"),  # a year naming no field: DIET decides
+        ("faq", "更新はいつから？"),
+    ],
+)
+def test_other_messages_keep_their_intent(intent: str, text: str) -> None:
+    assert not gives_dates(intent, extract_date_entities(text))

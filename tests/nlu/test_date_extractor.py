@@ -44,3 +44,31 @@ def test_component_appends_entities_with_its_name() -> None:
     assert entities[0] == {"entity": "other"}
     assert entities[1]["value"] == "2021-06-10"
     assert entities[1]["extractor"] == "JapaneseDateExtractor"
+
+
+def test_a_correction_names_its_field_away_from_the_date() -> None:
+    text = "すみません、生年月日を間違えました。正しくは昭和四十五年七月二十日です"
+    [entity] = extract_date_entities(text)
+    assert (entity["value"], entity["role"]) == ("1970-07-20", "birth")
+    assert text[entity["start"] : entity["end"]] == "昭和四十五年七月二十日"
+
+
+def test_the_date_corrected_away_is_not_an_entity() -> None:
+    entities = extract_date_entities("S45.1.20じゃなくてS45.7.20です")
+    assert [(e["entity"], e["value"]) for e in entities] == [("date", "1970-07-20")]
+
+
+def test_a_corrected_year_keeps_the_named_field() -> None:
+    [entity] = extract_date_entities("作ったのは平成29年じゃなくて30年")
+    assert (entity["entity"], entity["value"], entity["role"]) == (
+        "year",
+        "2018",
+        "issue",
+    )
+
+
+def test_an_adult_ward_is_an_entity() -> None:
+    entities = extract_date_entities("成年被後見人の父です。昭和20年1月1日生まれ")
+    assert {"entity": "adult_ward", "value": True} == {
+        k: v for k, v in entities[-1].items() if k in ("entity", "value")
+    }

@@ -77,7 +77,7 @@
     ".ecc-user{margin-left:auto;background:#e3ecf8;border:1px solid #9db4d6}",
     ".ecc-msg a{color:#0b4a9e;text-decoration:underline}",
     ".ecc-buttons{display:flex;flex-wrap:wrap;gap:.4em;margin:.3em 0 .6em}",
-    ".ecc-choice{background:#fff;border:2px solid;border-radius:1.5em;padding:.3em .9em;font-size:.95rem;cursor:pointer}",
+    ".ecc-choice{background:#fff;border:2px solid;border-radius:1.5em;padding:.3em .9em;font-size:.95rem;cursor:pointer;text-decoration:none;display:inline-block}",
     ".ecc-typing{font-style:italic;color:#444;margin:.4em 0}",
     ".ecc-error{background:#fdecea;border:1px solid #b3261e;color:#5f1410;padding:.5em .8em;border-radius:8px;margin:.4em 0}",
     ".ecc-error button{margin-left:.5em;font-size:.95rem}",
@@ -185,11 +185,19 @@
       group.setAttribute("role", "group");
       group.setAttribute("aria-label", "選択肢");
       message.buttons.forEach(function (b) {
-        var choice = el("button", "ecc-choice", b.title);
-        choice.type = "button";
+        var link = /^https?:\/\//.test(b.payload || "");
+        // A link button (the calendar file) downloads; any other sends its payload.
+        var choice = el(link ? "a" : "button", "ecc-choice", b.title);
+        if (link) {
+          choice.href = b.payload;
+          choice.setAttribute("download", "");
+          choice.rel = "noopener noreferrer";
+        } else {
+          choice.type = "button";
+          choice.addEventListener("click", function () { submit(b.payload, b.title); });
+        }
         choice.style.borderColor = cfg.color;
         choice.style.color = cfg.color;
-        choice.addEventListener("click", function () { submit(b.payload, b.title); });
         group.appendChild(choice);
       });
       log.appendChild(group);
