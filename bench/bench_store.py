@@ -148,6 +148,7 @@ def make_store(
                 connection.execute("PRAGMA secure_delete=ON")
 
             sa.event.listen(store.engine, "connect", on_connect)
+            store.engine.dispose()  # connections opened from now on get it
         return store
     return cls(
         domain=domain,
