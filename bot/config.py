@@ -77,6 +77,9 @@ class Settings:
     # Largest request body any public route reads (Rasa's webhooks, the web app):
     # a LINE webhook with a few 5000-character messages, far above a widget message.
     max_body_bytes: int = 64 * 1024
+    # The LINE webhook's own cap: LINE batches events (each message up to 5000
+    # characters, 30 KB once JSON-escaped) into one signed request.
+    line_max_body_bytes: int = 2 * 1024 * 1024
     # The action server: loopback unless configured (it has no authentication).
     action_host: str = "127.0.0.1"
     action_port: int = 5055
@@ -127,6 +130,9 @@ class Settings:
             or secrets.token_bytes(16),
             max_body_bytes=_int(
                 env, "MAX_BODY_BYTES", cls.max_body_bytes, 1024, 10_000_000
+            ),
+            line_max_body_bytes=_int(
+                env, "LINE_MAX_BODY_BYTES", cls.line_max_body_bytes, 1024, 10**8
             ),
             action_host=env.get("ACTION_HOST", cls.action_host),
             action_port=_int(env, "ACTION_PORT", cls.action_port, 1, 65535),

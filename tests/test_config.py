@@ -36,6 +36,7 @@ def test_security_settings_are_read_and_bounded() -> None:
     default = Settings.from_env({})
     assert (default.max_body_bytes, default.action_host) == (65536, "127.0.0.1")
     assert (default.retention_days, default.web_docs) == (30, True)
+    assert default.line_max_body_bytes == 2 * 1024 * 1024
     settings = Settings.from_env(
         {
             "MAX_BODY_BYTES": "20000",

@@ -175,3 +175,24 @@ def test_the_run_command_runs_retention_by_itself(tmp_path: Path) -> None:
         output = job.communicate(timeout=30)[0].decode()
     assert job.returncode == 0, output
     assert "deleted 1 conversation(s) older than 7 days" in output
+
+
+@pytest.mark.skipif(not postgres_available(), reason="no PostgreSQL on 127.0.0.1:5432")
+def test_the_daily_job_on_postgresql() -> None:
+    store = RedactingSQLTrackerStore(
+        domain=Domain.empty(),
+        dialect="postgresql",
+        host="127.0.0.1",
+        port=5432,
+        db="test",
+        username="postgres",
+    )
+    engine = sa.create_engine("postgresql://postgres@127.0.0.1:5432/test")
+    old, recent = f"pg-daily-{uuid.uuid4().hex[:8]}", f"pg-daily-{uuid.uuid4().hex[:8]}"
+    # Far older than anything other tests on this shared database store.
+    save(store, old, 20_000)
+    save(store, recent, 9_000)
+    stop = threading.Event()
+    stop.set()  # one run
+    run_daily(engine, 10_000, stop)
+    assert recent in senders(engine) and old not in senders(engine)

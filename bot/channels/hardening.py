@@ -5,6 +5,10 @@
   while a chunked body streams in: 413 either way, before any handler (so before the
   LINE signature is hashed). Sanic reads the value when a connection opens, so it is
   set before the server starts; it covers every route of the app.
+- A route that must take more (the LINE webhook: LINE batches events) is a streaming
+  route, which lifts Sanic's cap for it alone, and reads its body with
+  ``read_capped``: a declared length over its cap is refused before any byte is read,
+  a streamed body as soon as it passes the cap.
 - No personal data in Rasa's error logs. When a custom action fails, Rasa's
   processor logs the exception chain, whose innermost ``ClientResponseError`` holds
   the action server's whole response body (rasa_sdk answers a failed action with the
@@ -18,6 +22,7 @@ import logging
 from typing import Any
 
 from sanic import Blueprint, Sanic
+from sanic.request import Request
 
 from bot.config import Settings
 from bot.privacy.scrub import scrubbed_traceback
@@ -57,3 +62,21 @@ def harden(blueprint: Blueprint, settings: Settings) -> None:
         app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
 
     blueprint.listener("before_server_start")(cap_bodies)
+
+
+async def read_capped(request: Request, limit: int) -> bytes | None:
+    """The body of a streaming route's ``request``, or None once it exceeds ``limit``."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    while request.stream is not None:
+        chunk = await request.stream.read()
+        if chunk is None:
+            break
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
