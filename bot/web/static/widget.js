@@ -30,7 +30,6 @@
     maxLength: parseInt(script.getAttribute("data-max-length") || "500", 10)
   };
   var STORE = "ecert-chat";
-  var state = load();
 
   // 122 or 128 random bits as hex; ids of older widgets (time + Math.random) are dropped.
   var SENDER_RE = /^web-[0-9a-f-]{32,36}$/;
@@ -57,6 +56,9 @@
     var id = randomId();
     return { sender: id ? "web-" + id : null, messages: [], open: false };
   }
+  // After SENDER_RE is set: load() reads it.
+  var state = load();
+
   function save() {
     try { sessionStorage.setItem(STORE, JSON.stringify(state)); } catch (e) { /* ignore */ }
   }
