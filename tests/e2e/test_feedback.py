@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from stack import Bot
+
+from bot.insights.queue import load_queue
+from bot.insights.report import build_report
+from bot.insights.store import read_only
 
 ASK = "この回答はお役に立ちましたか。"
 
@@ -32,3 +39,23 @@ def test_dates_result_asks_for_feedback(bot: Bot) -> None:
         "feedback-2", "昭和60年4月3日生まれで、令和3年6月10日に発行されました"
     )
     assert "2026年4月3日" in texts and texts.endswith(ASK)
+
+
+def test_the_report_counts_real_conversations(bot: Bot) -> None:
+    """What the running bot stored is what the staff report and queue read."""
+    sender = "feedback-3"
+    bot.send(sender, "電子証明書の更新に必要なものを教えてください")
+    bot.send(sender, "/feedback_not_useful")
+    engine = read_only(f"sqlite:///{bot.tracker_db}")
+    end = datetime.now(ZoneInfo("Asia/Tokyo")) + timedelta(minutes=1)
+    report = build_report(engine, end - timedelta(days=1), end)
+    rest = [row for row in report.rows if row.channel == "rest"]
+    assert sum(row.not_useful for row in rest) >= 1
+    assert all(key.startswith("faq/") for row in rest for key in row.faq)
+    assert sum(sum(row.faq.values()) for row in rest) >= 1
+    texts = [
+        t
+        for g in load_queue(engine, end - timedelta(days=1), end, b"s")
+        for t in g.texts
+    ]
+    assert "電子証明書の更新に必要なものを教えてください" in texts
