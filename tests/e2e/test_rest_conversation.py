@@ -186,7 +186,7 @@ def test_wanting_ones_own_dates_starts_the_calculator(bot: Bot, question: str) -
 
 
 def test_the_general_rule_offers_the_calculator(bot: Bot) -> None:
-    [message] = bot.send("rule-1", "電子証明書の有効期限はいつまでですか")
+    message = bot.send("rule-1", "電子証明書の有効期限はいつまでですか")[0]
     assert "5回目の誕生日" in message["text"]
     assert "/check_expiry" in [b["payload"] for b in message["buttons"]]
 

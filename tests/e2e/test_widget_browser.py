@@ -67,14 +67,15 @@ def test_faq_button_and_dates_conversation_survive_a_reload(page) -> None:  # ty
     page.click(".ecc-launcher")
     assert page.evaluate("document.activeElement.id") == "ecc-input"  # focus moved in
     ask(page, "更新のとき何を持っていけばいいですか")
-    assert "マイナンバーカード" in bot_bubbles(page).last.inner_text()
+    # The answer, then 「この回答はお役に立ちましたか。」 with its two buttons.
+    assert "マイナンバーカード" in bot_bubbles(page).nth(-2).inner_text()
 
     before = bot_bubbles(page).count()
     page.locator(".ecc-choice", has_text="手続きの場所").last.click()
-    page.wait_for_function(
-        "n => document.querySelectorAll('.ecc-bot').length > n", arg=before
+    page.wait_for_function(  # the answer and the feedback question
+        "n => document.querySelectorAll('.ecc-bot').length > n", arg=before + 1
     )
-    assert "本庁市民課" in bot_bubbles(page).last.inner_text()
+    assert "本庁市民課" in bot_bubbles(page).nth(-2).inner_text()
 
     ask(page, "自分の有効期限を調べたい")
     ask(page, "昭和60年4月3日")
