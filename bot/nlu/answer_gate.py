@@ -121,20 +121,28 @@ def wants_own_dates(text: str) -> bool:
     return bool(_WANTS_OWN_DATES.search(text))
 
 
-def gives_dates(intent: str, entities: Sequence[Mapping[str, Any]]) -> bool:
+def gives_dates(decision: Decision, entities: Sequence[Mapping[str, Any]]) -> bool:
     """Return whether a message is the resident giving their dates, whatever DIET says.
 
-    A full date (「いや、生まれは昭和45年7月20日」 reads like a "no"), or a year that
-    names its field (「発行日は令和4年でした」), is information for the calculator; the
-    slots are filled from it either way, and the answer must follow.
+    A date or year that names its field (「いや、生まれは昭和45年7月20日」 reads like a
+    "no"; 「発行日は令和4年でした」) is information for the calculator, and so is an
+    unnamed full date in a message the model is unsure of or files as small talk
+    (「S45.7.20」). An unnamed date inside a question the model answers or refers
+    confidently stays that question (「2025年6月1日に引っ越しました。住所変更は？」 is
+    about moving, not the calculator).
     """
-    if intent in _DATES_INTENTS:
+    if decision.intent in _DATES_INTENTS:
         return False
-    return any(
-        e.get("entity") == "date"
-        or (e.get("entity") == "year" and e.get("role") is not None)
+    if any(
+        e.get("entity") in ("date", "year") and e.get("role") is not None
         for e in entities
+    ):
+        return True
+    confident_question = decision.action in ("answer", "refer") and decision.intent in (
+        FAQ,
+        OUT_OF_SCOPE,
     )
+    return not confident_question and any(e.get("entity") == "date" for e in entities)
 
 
 def decide(
@@ -325,7 +333,7 @@ class AnswerGate(StatelessComponent):
             add_to_output=True,
         )
         confidence = intents[0][1] if intents else 0.0
-        if gives_dates(decision.intent, message.get(ENTITIES) or []):
+        if gives_dates(decision, message.get(ENTITIES) or []):
             _put_first(
                 message, INFORM_DATE, max(confidence, self.config.intent_threshold)
             )

@@ -234,13 +234,29 @@ def test_a_message_giving_dates_is_inform_date(
 
 
 @pytest.mark.parametrize(
-    ("intent", "text"),
+    ("decision", "text"),
     [
-        ("check_expiry", "昭和45年7月20日生まれの期限は？"),
-        ("human_handoff", "令和4年2月1日の件で職員と話したい"),
-        ("faq", "やっぱり平成2年でした"),  # a year naming no field: DIET decides
-        ("faq", "更新はいつから？"),
+        (
+            Decision("answer", "check_expiry", None, "intent"),
+            "昭和45年7月20日生まれの期限は？",
+        ),
+        (
+            Decision("answer", "human_handoff", None, "intent"),
+            "令和4年2月1日の件で職員と話したい",
+        ),
+        # A year naming no field: DIET decides.
+        (Decision("answer", "faq", None, "intent"), "やっぱり平成2年でした"),
+        (Decision("answer", "faq", None, "intent"), "更新はいつから？"),
+        # An unnamed date inside a question answered or referred with confidence.
+        (
+            Decision("refer", "out_of_scope", "out_of_scope/city_other", "intent"),
+            "2025年6月1日に引っ越しました。住所変更は？",
+        ),
+        (
+            Decision("answer", "faq", None, "intent"),
+            "令和7年3月31日に通知書が届いたのですが、どうすればいいですか",
+        ),
     ],
 )
-def test_other_messages_keep_their_intent(intent: str, text: str) -> None:
-    assert not gives_dates(intent, extract_date_entities(text))
+def test_other_messages_keep_their_intent(decision: Decision, text: str) -> None:
+    assert not gives_dates(decision, extract_date_entities(text))
