@@ -281,7 +281,8 @@ def test_the_result_offers_a_calendar_file_from_the_web_app(
 
 
 def test_faq_answers_and_results_cite_the_page(bot: Bot, source_url: str) -> None:
-    [faq] = bot.send("src-1", "更新の持ち物は？")
+    faq, feedback = bot.send("src-1", "更新の持ち物は？")
+    assert "お役に立ちましたか" in str(feedback["text"])  # asked after the answer
     assert str(faq["text"]).endswith(f"（2024年1月11日更新）\n{source_url}")
     result = bot.texts(
         "src-2", "昭和45年7月20日生まれで、令和4年2月1日に発行されました"
