@@ -20,8 +20,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
     scripts/test runs the others while the model trains (`-m "not model"`).
     """
+    e2e = ROOT / "tests" / "e2e"
     for item in items:
-        if "model_path" in getattr(item, "fixturenames", ()):
+        # End-to-end tests run the whole stack, some choosing its servers at run time
+        # (request.getfixturevalue), which fixturenames does not show.
+        if "model_path" in getattr(
+            item, "fixturenames", ()
+        ) or item.path.is_relative_to(e2e):
             item.add_marker(pytest.mark.model)
 
 
