@@ -90,6 +90,12 @@ def postgres_available() -> bool:
 
 @pytest.mark.skipif(not postgres_available(), reason="no PostgreSQL on 127.0.0.1:5432")
 def test_postgresql_retention() -> None:
+    store, engine = postgres_store()
+    check_retention(store, engine, f"pg-{uuid.uuid4().hex[:8]}")
+
+
+def postgres_store() -> tuple[RedactingSQLTrackerStore, sa.engine.Engine]:
+    """The store on this machine's PostgreSQL, and an engine of its own to check it."""
     store = RedactingSQLTrackerStore(
         domain=Domain.empty(),
         dialect="postgresql",
@@ -98,8 +104,7 @@ def test_postgresql_retention() -> None:
         db="test",
         username="postgres",
     )
-    engine = sa.create_engine("postgresql://postgres@127.0.0.1:5432/test")
-    check_retention(store, engine, f"pg-{uuid.uuid4().hex[:8]}")
+    return store, sa.create_engine("postgresql://postgres@127.0.0.1:5432/test")
 
 
 def sqlite_store(db: Path) -> tuple[RedactingSQLTrackerStore, sa.engine.Engine]:
@@ -179,15 +184,7 @@ def test_the_run_command_runs_retention_by_itself(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not postgres_available(), reason="no PostgreSQL on 127.0.0.1:5432")
 def test_the_daily_job_on_postgresql() -> None:
-    store = RedactingSQLTrackerStore(
-        domain=Domain.empty(),
-        dialect="postgresql",
-        host="127.0.0.1",
-        port=5432,
-        db="test",
-        username="postgres",
-    )
-    engine = sa.create_engine("postgresql://postgres@127.0.0.1:5432/test")
+    store, engine = postgres_store()
     old, recent = f"pg-daily-{uuid.uuid4().hex[:8]}", f"pg-daily-{uuid.uuid4().hex[:8]}"
     # Far older than anything other tests on this shared database store.
     save(store, old, 20_000)
