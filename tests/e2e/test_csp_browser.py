@@ -3,17 +3,14 @@ it (its styles and its calls to the Rasa server), and an injected script does no
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 
+import chromium
 import pytest
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
-playwright_sync = pytest.importorskip("playwright.sync_api")
-if shutil.which(CHROMIUM) is None:  # scripts/setup --test installs it with apt
-    pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
+chromium.sync_api()
 
 RECORD_VIOLATIONS = """
 window.__violations = [];
@@ -24,16 +21,12 @@ document.addEventListener("securitypolicyviolation",
 
 @pytest.fixture(scope="module")
 def page(web_url: str) -> Iterator[object]:
-    with playwright_sync.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-        )
+    with chromium.launched() as browser:
         page = browser.new_page(locale="ja-JP")
         page.set_default_timeout(30_000)
         page.add_init_script(RECORD_VIOLATIONS)
         page.goto(web_url)
         yield page
-        browser.close()
 
 
 def test_the_widget_works_under_the_policy(page) -> None:  # type: ignore[no-untyped-def]

@@ -4,37 +4,23 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import chromium
 import pytest
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
-playwright_sync = pytest.importorskip("playwright.sync_api")
-if shutil.which(CHROMIUM) is None:  # scripts/setup --test installs it with apt
-    pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
+chromium.sync_api()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with playwright_sync.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
+    with chromium.launched() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -138,8 +124,6 @@ def test_keyboard_only_and_escape_returns_focus(page) -> None:  # type: ignore[n
 
 
 def test_phone_width_and_accessibility_scan(browser, web_url: str) -> None:  # type: ignore[no-untyped-def]
-    from axe_playwright_python.sync_playwright import Axe
-
     context = browser.new_context(
         locale="ja-JP", viewport={"width": 360, "height": 740}
     )
@@ -150,13 +134,7 @@ def test_phone_width_and_accessibility_scan(browser, web_url: str) -> None:  # t
     box = page.locator(".ecc-panel").bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    results = Axe().run(page)
-    serious = [
-        v["id"]
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
-    assert serious == []
+    assert chromium.serious_violations(page) == []
     context.close()
 
 
