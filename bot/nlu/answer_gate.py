@@ -121,10 +121,34 @@ def wants_own_dates(text: str) -> bool:
     return bool(_WANTS_OWN_DATES.search(text))
 
 
-def gives_dates(decision: Decision, entities: Sequence[Mapping[str, Any]]) -> bool:
+# What may surround the dates of a message that is nothing but dates.
+_FILLER = re.compile(r"[\s、。,.，．・/／～〜\-ー－と&＆です?？!！]*")
+
+
+def only_dates(text: str, entities: Sequence[Mapping[str, Any]]) -> bool:
+    """Return whether ``text`` holds date entities and nothing else but punctuation."""
+    spans = sorted(
+        (int(e["start"]), int(e["end"]))
+        for e in entities
+        if e.get("entity") == "date" and "start" in e and "end" in e
+    )
+    if not text or not spans:
+        return False
+    rest, position = [], 0
+    for start, end in spans:
+        rest.append(text[position:start])
+        position = max(position, end)
+    rest.append(text[position:])
+    return _FILLER.fullmatch("".join(rest)) is not None
+
+
+def gives_dates(
+    decision: Decision, entities: Sequence[Mapping[str, Any]], text: str = ""
+) -> bool:
     """Return whether a message is the resident giving their dates, whatever DIET says.
 
-    A date or year that names its field (「いや、生まれは昭和45年7月20日」 reads like a
+    A message that is nothing but dates (「S35.10.10」「平成3年4月5日」) gives them, and so
+    does a date or year that names its field (「いや、生まれは昭和45年7月20日」 reads like a
     "no"; 「発行日は令和4年でした」) is information for the calculator, and so is an
     unnamed full date in a message the model is unsure of or files as small talk
     (「S45.7.20」). An unnamed date inside a question the model answers or refers
@@ -133,6 +157,8 @@ def gives_dates(decision: Decision, entities: Sequence[Mapping[str, Any]]) -> bo
     """
     if decision.intent in _DATES_INTENTS:
         return False
+    if only_dates(text, entities):
+        return True
     if any(
         e.get("entity") in ("date", "year") and e.get("role") is not None
         for e in entities
@@ -333,7 +359,7 @@ class AnswerGate(StatelessComponent):
             add_to_output=True,
         )
         confidence = intents[0][1] if intents else 0.0
-        if gives_dates(decision, message.get(ENTITIES) or []):
+        if gives_dates(decision, message.get(ENTITIES) or [], message.get(TEXT) or ""):
             _put_first(
                 message, INFORM_DATE, max(confidence, self.config.intent_threshold)
             )

@@ -11,6 +11,7 @@ from bot.nlu.answer_gate import (
     GateConfig,
     decide,
     gives_dates,
+    only_dates,
     rankings,
 )
 from bot.nlu.date_extractor import extract_date_entities
@@ -259,4 +260,27 @@ def test_a_message_giving_dates_is_inform_date(
     ],
 )
 def test_other_messages_keep_their_intent(decision: Decision, text: str) -> None:
-    assert not gives_dates(decision, extract_date_entities(text))
+    assert not gives_dates(decision, extract_date_entities(text), text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "S35.10.10",
+        "平成3年4月5日",
+        "昭和四十五年七月二十日です",
+        "２０１９／５／１、H30.2.3",
+    ],
+)
+def test_a_message_of_dates_only_gives_dates_even_when_the_model_answers_it(
+    text: str,
+) -> None:
+    confident_faq = Decision("answer", "faq", "faq/minor_or_ward", "faq")
+    assert gives_dates(confident_faq, extract_date_entities(text), text)
+
+
+@pytest.mark.parametrize(
+    "text", ["S35.10.10に更新した", "平成3年4月5日の通知書", "更新はいつから？", ""]
+)
+def test_only_dates_needs_nothing_but_dates(text: str) -> None:
+    assert not only_dates(text, extract_date_entities(text))
