@@ -3,12 +3,17 @@
     .venv/bin/python bench/bench_insights.py --conversations 100000            # SQLite
     .venv/bin/python bench/bench_insights.py --conversations 100000 \
         --url postgresql://postgres@127.0.0.1:5432/test                        # PostgreSQL
+    .venv/bin/python bench/bench_insights.py --conversations 100000 --old-schema
 
 Generates conversations shaped like the ones Rasa stores for this bot (user events
 with the full parse data: intent ranking, response selector, answer gate; actions,
 bot messages, dates results, feedback) over the last 30 days, in one transaction with
-executemany; then times ``build_report`` for ``--since 30d`` and the unanswered queue,
-without and with the report's indexes (``python -m bot.insights --create-indexes``).
+executemany, written as the bot's tracker store writes them (the channel and answer
+key in their own columns too: bot/privacy/report_columns.py); then times
+``build_report`` for ``--since 30d`` and the unanswered queue, without and with the
+report's indexes. ``--old-schema`` writes the rows as a store made before those
+columns did, and times the report on it, then ``python -m bot.insights --migrate``
+(add the columns, fill them, create the indexes), then the report again.
 """
 
 from __future__ import annotations
@@ -32,7 +37,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.insights.queue import load_queue  # noqa: E402
 from bot.insights.report import build_report  # noqa: E402
-from bot.insights.store import create_indexes, read_only  # noqa: E402
+from bot.insights.store import (  # noqa: E402
+    create_indexes,
+    migrate,
+    read_only,
+    vacuum,
+)
+from bot.privacy.report_columns import (  # noqa: E402
+    COLUMNS,
+    add_columns,
+    report_values,
+)
 
 FAQS = [
     "cert_validity", "after_expiry", "face_auth_card", "check_validity",
@@ -224,18 +239,37 @@ def conversation(
 
 
 def fill(
-    engine: sa.engine.Engine, conversations: int, days: float = 30, seed: int = 1
+    engine: sa.engine.Engine,
+    conversations: int,
+    days: float = 30,
+    seed: int = 1,
+    columns: bool = True,
 ) -> int:
-    """Create Rasa's events table in ``engine`` and add generated conversations."""
+    """Create Rasa's events table in ``engine`` and add generated conversations.
+
+    ``columns``: with the report's columns, as the bot's store writes rows now;
+    without, as a store made before them.
+    """
     from rasa.core.tracker_store import SQLTrackerStore
 
     SQLTrackerStore.Base.metadata.create_all(engine)
+    names = ["sender_id", "type_name", "timestamp", "intent_name", "action_name"]
+    names += ["data", *COLUMNS] if columns else ["data"]
+    if columns:
+        with engine.begin() as connection:
+            add_columns(connection)
+    insert = sa.text(
+        f"INSERT INTO events ({', '.join(names)}) "
+        f"VALUES ({', '.join(':' + name for name in names)})"
+    )
     rng = random.Random(seed)
     now = time.time()
-    insert = sa.text(
-        "INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data) "
-        "VALUES (:s, :t, :ts, :i, :a, :d)"
-    )
+
+    def row(s: str, t: str, ts: float, i: str | None, a: str | None, d: Any) -> Any:
+        values = {"sender_id": s, "type_name": t, "timestamp": ts, "intent_name": i}
+        values |= {"action_name": a, "data": json.dumps(d)}
+        return values | report_values(d) if columns else values
+
     rows = 0
     batch: list[dict[str, Any]] = []
     with engine.begin() as connection:
@@ -243,22 +277,13 @@ def fill(
             # Ended by now: a conversation lasts minutes, so start an hour early at least.
             start = now - 3600 - rng.uniform(0, days) * 86_400
             for s, t, ts, i, a, d in conversation(rng, f"bench-{seed}-{n}", start):
-                if t == "action" and batch and batch[-1]["t"] == "user":
+                if t == "action" and batch and batch[-1]["type_name"] == "user":
                     # Rasa stores this (small) event after each user message.
                     featurization = {"event": "user_featurization", "timestamp": ts}
                     batch.append(
-                        {
-                            "s": s,
-                            "t": "user_featurization",
-                            "ts": ts,
-                            "i": None,
-                            "a": None,
-                            "d": json.dumps(featurization),
-                        }
+                        row(s, "user_featurization", ts, None, None, featurization)
                     )
-                batch.append(
-                    {"s": s, "t": t, "ts": ts, "i": i, "a": a, "d": json.dumps(d)}
-                )
+                batch.append(row(s, t, ts, i, a, d))
             if len(batch) >= 20_000:
                 connection.execute(insert, batch)
                 rows += len(batch)
@@ -291,6 +316,11 @@ def main() -> None:
         help="a PostgreSQL server (a database of its own is created and dropped); "
         "default: a temporary SQLite file",
     )
+    parser.add_argument(
+        "--old-schema",
+        action="store_true",
+        help="rows as a store made before the report's columns; then --migrate",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         admin = None
@@ -305,7 +335,7 @@ def main() -> None:
             url = f"sqlite:///{tmp}/bench.db"
             engine = sa.create_engine(url)
         try:
-            run(engine, url, args.conversations)
+            run(engine, url, args.conversations, args.old_schema)
         finally:
             engine.dispose()
             if admin is not None:
@@ -313,25 +343,26 @@ def main() -> None:
                     c.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
-def run(engine: sa.engine.Engine, url: str, conversations: int) -> None:
+def run(engine: sa.engine.Engine, url: str, conversations: int, old: bool) -> None:
     t0 = time.perf_counter()
-    rows = fill(engine, conversations)
+    rows = fill(engine, conversations, columns=not old)
     print(
         f"generated {conversations} conversations, {rows} events "
         f"in {time.perf_counter() - t0:.1f} s"
+        + (" (old schema: no report columns)" if old else "")
     )
-    if engine.url.get_backend_name() == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-            c.execute(sa.text("VACUUM ANALYZE events"))
+    vacuum(engine)
     reader = read_only(url)
     report_s, queue_s = timed(reader)
     print(f"without indexes: report {report_s:.2f} s, queue {queue_s:.2f} s")
     t0 = time.perf_counter()
-    create_indexes(engine)
-    print(f"create indexes: {time.perf_counter() - t0:.1f} s")
-    if engine.url.get_backend_name() == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-            c.execute(sa.text("VACUUM ANALYZE events"))
+    if old:
+        migrate(engine, lambda line: None)
+        print(f"migrate (columns, backfill, indexes): {time.perf_counter() - t0:.1f} s")
+    else:
+        create_indexes(engine)
+        print(f"create indexes: {time.perf_counter() - t0:.1f} s")
+    vacuum(engine)
     reader.dispose()
     reader = read_only(url)
     report_s, queue_s = timed(reader)

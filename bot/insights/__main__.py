@@ -2,11 +2,15 @@
 
 Usage:
     python -m bot.insights [--since 30d] [--csv] [--queue] [--endpoints endpoints.yml]
-    python -m bot.insights --create-indexes [--endpoints endpoints.yml]
+    python -m bot.insights --migrate [--endpoints endpoints.yml]
 
 Reads the SQL store that the endpoints file names (SQLite or PostgreSQL), read-only.
-``--create-indexes`` adds the indexes that keep the report fast on a large store (the
-only command that writes; run it once).
+``--migrate`` (formerly ``--create-indexes``, which still works) is the only command
+that writes; run it once on a store, and once more after upgrading from a version
+whose tracker store did not write the report's columns: it adds those columns (the
+bot's store also does when it starts), fills them for the events stored before, and
+creates the indexes that keep the report fast on a large store. The report is right
+without it, only slower on the old rows.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from zoneinfo import ZoneInfo
 from bot.config import ConfigError, Settings
 from bot.insights.queue import load_queue
 from bot.insights.report import build_report, parse_since, to_csv, to_table
-from bot.insights.store import create_indexes, read_only_engine, writable
+from bot.insights.store import migrate, read_only_engine, writable
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,13 +42,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--endpoints", default=settings.endpoints_file, type=Path)
     parser.add_argument(
-        "--create-indexes", action="store_true", help="add the report's indexes"
+        "--migrate",
+        "--create-indexes",
+        action="store_true",
+        help="add and fill the report's columns, create its indexes (writes)",
     )
     args = parser.parse_args(argv)
     engine = read_only_engine(args.endpoints)
-    if args.create_indexes:
-        for statement in create_indexes(writable(engine)):
-            print(statement)
+    if args.migrate:
+        migrate(writable(engine), print)
         return 0
     now = datetime.now(ZoneInfo(settings.timezone))
     try:

@@ -28,7 +28,9 @@ from bot.insights.store import (
     Dialect,
     fetch,
     has_events,
+    has_report_columns,
 )
+from bot.privacy.report_columns import answer_key, channel_name
 
 EPOCH = date(1970, 1, 1)
 UNKNOWN_CHANNEL = "unknown"
@@ -141,7 +143,7 @@ def build_report(
     rows: dict[tuple[int, str], DayRow] = {}
 
     def row(day_number: int, channel: str | None) -> DayRow:
-        key = (int(day_number), channel or UNKNOWN_CHANNEL)
+        key = (int(day_number), channel_name(channel) or UNKNOWN_CHANNEL)
         if key not in rows:
             rows[key] = DayRow(EPOCH + timedelta(days=key[0]), key[1])
         return rows[key]
@@ -151,7 +153,7 @@ def build_report(
             return Report(start, end, [], 0, [])
         for kind, day_number, channel, key, *counts in fetch(
             connection,
-            _report_sql(dialect),
+            _report_sql(dialect, has_report_columns(connection)),
             useful=FEEDBACK_USEFUL,
             not_useful=FEEDBACK_NOT_USEFUL,
             oos=OUT_OF_SCOPE_INTENT,
@@ -162,7 +164,8 @@ def build_report(
         ):
             target = row(day_number, channel)
             if kind == "faq":
-                target.faq[key or FAQ_INTENT] += int(counts[0])
+                # Only names: a value read from the JSON may be a typed payload.
+                target.faq[answer_key(key) or FAQ_INTENT] += int(counts[0])
             elif kind == "dates":
                 target.dates_results += int(counts[0])
             else:
@@ -205,34 +208,44 @@ def build_report(
     )
 
 
-def _report_sql(dialect: Dialect) -> str:
+def _report_sql(dialect: Dialect, columns: bool = True) -> str:
     """One statement: per day and channel, the message counts, FAQ answers, results.
 
-    The events of the period are read from the indexed columns only. A conversation's
-    channel is read once, from the JSON of its first message (a sender id belongs to
-    one channel: a lazy ``CASE`` looks it up for that row alone), and a window
-    function spreads it over the conversation's other rows; the only other JSON read
-    is each FAQ question's ``faq/<name>`` key.
+    The events of the period are read from the indexed columns only: a user
+    message's channel and ``faq/<name>`` key are columns of their own (``columns``:
+    the table has them; bot.privacy.report_columns). A conversation's channel is read
+    once, from its first message (a sender id belongs to one channel), and a window
+    function spreads it over the conversation's other rows. Where a column is NULL
+    (rows stored before it existed and not migrated yet, or a table without it) a lazy
+    ``COALESCE`` reads the value from that row's JSON instead.
     """
     window = "timestamp >= :start AND timestamp < :end"
     channel = dialect.json("input_channel", "e.data")
     faq_key = dialect.json("parse_data.intent.full_retrieval_intent_name", "e.data")
+    stored = (
+        "input_channel, retrieval_key"
+        if columns
+        else "NULL AS input_channel, NULL AS retrieval_key"
+    )
     return f"""
     WITH r AS MATERIALIZED (
       SELECT id, sender_id, type_name, intent_name, {dialect.day()} AS day,
+        input_channel, retrieval_key,
         MIN(CASE WHEN type_name = 'user' THEN id END)
           OVER (PARTITION BY sender_id) AS first_id
       FROM (
-        SELECT id, sender_id, type_name, intent_name, timestamp FROM events
+        SELECT id, sender_id, type_name, intent_name, timestamp,
+          {stored} FROM events
         WHERE type_name = 'user' AND {window}
         UNION ALL
-        SELECT id, sender_id, type_name, intent_name, timestamp FROM events
+        SELECT id, sender_id, type_name, intent_name, timestamp,
+          NULL, NULL FROM events
         WHERE action_name = :action AND type_name = 'action' AND {window}
       ) period
     ), t AS MATERIALIZED (
-      SELECT id, sender_id, type_name, intent_name, day,
-        MAX(CASE WHEN id = first_id THEN
-              (SELECT {channel} FROM events e WHERE e.id = r.id) END)
+      SELECT id, sender_id, type_name, intent_name, day, retrieval_key,
+        MAX(CASE WHEN id = first_id THEN COALESCE(input_channel,
+              (SELECT {channel} FROM events e WHERE e.id = r.id)) END)
           OVER (PARTITION BY sender_id) AS channel
       FROM r
     )
@@ -248,7 +261,8 @@ def _report_sql(dialect: Dialect) -> str:
     UNION ALL
     SELECT 'faq', day, channel, faq_key, COUNT(*), 0, 0, 0, 0, 0
     FROM (
-      SELECT day, channel, (SELECT {faq_key} FROM events e WHERE e.id = t.id) AS faq_key
+      SELECT day, channel, COALESCE(retrieval_key,
+        (SELECT {faq_key} FROM events e WHERE e.id = t.id)) AS faq_key
       FROM t WHERE type_name = 'user' AND intent_name = :faq
     ) faq
     GROUP BY day, channel, faq_key

@@ -19,6 +19,10 @@ runs in WAL mode with ``synchronous=NORMAL`` (a commit appends to the log withou
 syncing the database file; a power cut may lose the last commits, never corrupt the
 file) on pooled connections. Measured with bench/bench_store.py (bench/RESULTS.md).
 
+Each user event's channel and retrieval answer key (``faq/<name>``) also go into
+columns of their own, for the staff report (:mod:`bot.privacy.report_columns`; added
+to a store made without them when the store starts).
+
 When the resident cancels the dates conversation or says goodbye (the cancel answer
 says 「入力された日付は消去しました」), the store forgets that conversation's dates in the
 same transaction as the turn: in every stored event of the sender, the digits of the
@@ -55,6 +59,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import rasa_patches
 from bot.privacy.detect import MASK, find_secrets, redact
+from bot.privacy.report_columns import COLUMNS, add_columns, report_values
 from bot.privacy.sqlite_file import secure_engine, secure_file
 
 # Loaded by every Rasa server of both profiles: the place for Rasa's speed fixes.
@@ -262,7 +267,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         self._session_query = _latest_session_query(self.SQLEvent.__table__)
         secure_engine(self.engine)
         try:
-            self._create_indexes()
+            self._prepare_schema()
         except SQLAlchemyError as error:
             self._report_unavailable("start", error)
 
@@ -303,15 +308,16 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         # After an outage (or a start without the database) the tables may be missing.
         if self._unavailable_since is not None:
             self.Base.metadata.create_all(self.engine)
-            self._create_indexes()
+            self._prepare_schema()
 
-    def _create_indexes(self) -> None:
-        """Indexes that find a conversation's latest session without a scan of it.
+    def _prepare_schema(self) -> None:
+        """The report's columns, and indexes that find a session without a scan of it.
 
         Rasa indexes ``sender_id`` only, so each read went through every event ever
         stored for the conversation (old sessions stay stored after a compaction).
         """
         with self.engine.begin() as connection:
+            add_columns(connection)
             for statement in SESSION_INDEXES:
                 connection.exec_driver_sql(statement)
 
@@ -354,7 +360,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             events = list(self._additional_events(session, tracker))
             if events:
                 session.execute(
-                    self.SQLEvent.__table__.insert(),
+                    _INSERT,
                     [_row(tracker.sender_id, event) for event in events],
                 )
                 session.commit()
@@ -408,8 +414,18 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 row.data = json.dumps(forgotten)
 
 
+# Rasa's columns (its ORM class maps only these) and the report's.
+_RASA_COLUMNS = ("sender_id", "type_name", "timestamp", "intent_name", "action_name")
+_INSERT = sa.table(
+    "events", *(sa.column(name) for name in (*_RASA_COLUMNS, "data", *COLUMNS))
+).insert()
+
+
 def _row(sender_id: str, event: Event) -> dict[str, Any]:
-    """The ``events`` row of ``event``, as Rasa's ``SQLTrackerStore.save`` writes it."""
+    """The ``events`` row of ``event``: Rasa's (as its ``save`` writes it), and more.
+
+    The report's columns (:func:`bot.privacy.report_columns.report_values`) besides.
+    """
     data = event.as_dict()
     return {
         "sender_id": sender_id,
@@ -418,4 +434,5 @@ def _row(sender_id: str, event: Event) -> dict[str, Any]:
         "intent_name": data.get("parse_data", {}).get("intent", {}).get("name"),
         "action_name": data.get("name"),
         "data": json.dumps(data),
+        **report_values(data),
     }

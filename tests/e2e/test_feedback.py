@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from stack import Bot
 
 from bot.insights.queue import load_queue
@@ -59,3 +60,14 @@ def test_the_report_counts_real_conversations(bot: Bot) -> None:
         for t in g.texts
     ]
     assert "電子証明書の更新に必要なものを教えてください" in texts
+    # The store wrote the report's columns from the real parse data.
+    with engine.connect() as c:
+        columns = c.execute(
+            sa.text(
+                "SELECT input_channel, retrieval_key, intent_name FROM events "
+                "WHERE sender_id LIKE :sender AND type_name = 'user'"
+            ),
+            {"sender": f"%{sender}"},
+        ).all()
+    assert {channel for channel, _, _ in columns} == {"rest"}
+    assert [key for _, key, intent in columns if intent == "faq"][0].startswith("faq/")

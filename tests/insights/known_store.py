@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from test_retention import postgres_available  # noqa: F401 (re-exported)
+from test_retention import postgres_available
 
 from bot.privacy.tracker_store import RedactingSQLTrackerStore
 
@@ -85,7 +91,7 @@ def turn(
     ]
 
 
-def save(store: RedactingSQLTrackerStore, sender: str, events: list[Event]) -> None:
+def save(store: SQLTrackerStore, sender: str, events: list[Event]) -> None:
     asyncio.run(store.save(DialogueStateTracker.from_events(sender, events)))
 
 
@@ -95,10 +101,53 @@ class Store:
 
     url: str
     engine: sa.engine.Engine
-    rasa: RedactingSQLTrackerStore
+    rasa: SQLTrackerStore
 
 
-def fill_known(store: RedactingSQLTrackerStore) -> None:
+@contextmanager
+def database(kind: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database: a SQLite file, or PostgreSQL's, dropped after.
+
+    A PostgreSQL database of its own (other tests share ``test``); skips the test
+    when no server answers.
+    """
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'conversations.db'}"
+        return
+    if not postgres_available():
+        pytest.skip("no PostgreSQL on 127.0.0.1:5432")
+    name = f"insights_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(
+        "postgresql://postgres@127.0.0.1:5432/test", isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as c:
+        c.execute(sa.text(f"CREATE DATABASE {name}"))
+    try:
+        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with admin.connect() as c:
+            c.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+def tracker_store(
+    url: str, kind: type[SQLTrackerStore] = RedactingSQLTrackerStore
+) -> SQLTrackerStore:
+    """A tracker store of class ``kind`` (the bot's, or Rasa's own) on ``url``."""
+    parts = sa.engine.make_url(url)
+    if parts.get_backend_name() == "sqlite":
+        return kind(domain=Domain.empty(), dialect="sqlite", db=parts.database)
+    return kind(
+        domain=Domain.empty(),
+        dialect="postgresql",
+        host=parts.host,
+        port=parts.port,
+        db=parts.database,
+        username=parts.username,
+    )
+
+
+def fill_known(store: SQLTrackerStore) -> None:
     """Today: 3 REST conversations, 1 LINE; yesterday: 1 REST; 40 days ago: 1 REST."""
     today, yesterday = BASE, BASE - timedelta(days=1)
     save(
