@@ -37,39 +37,38 @@ class Floors:
 # phrasing: dialect, typos, kana only, fragments; measured once, never tuned on; 8
 # messages a label, so one miss moves a label by 12.5 points). Modelling the
 # neighbouring topics (issue 9) cost these sets 1-3 points, mostly questions now
-# referred or asked again rather than answered (bench/RESULTS.md); the floors are the
-# new measurement less about 1.5 points.
-# The open-world sets (issue 9): open_oos.yml and open_inscope.yml, measured once and
-# never tuned on; calibration.yml, on which the gate's thresholds were chosen.
+# referred or asked again rather than answered (bench/RESULTS.md). The varied in-scope
+# data of 2026-12-02 (data/nlu/faq_variety.yml) and the gate chosen again for it won
+# most of that back; the floors are that measurement less about 1.5 points.
+# The open-world sets (issue 9): open_oos.yml and open_inscope.yml, measured once per
+# model and never tuned on; calibration.yml, on which the gate's thresholds were chosen.
 FLOORS = {
-    "heldout.yml": Floors(intent=0.95, faq=0.955, per_faq_label=0.75, min_unseen=250),
-    "blind.yml": Floors(intent=0.945, faq=0.945, per_faq_label=0.65, min_unseen=250),
-    "street.yml": Floors(intent=0.92, faq=0.92, per_faq_label=0.62, min_unseen=150),
+    "heldout.yml": Floors(intent=0.945, faq=0.94, per_faq_label=0.75, min_unseen=250),
+    "blind.yml": Floors(intent=0.94, faq=0.945, per_faq_label=0.65, min_unseen=250),
+    "street.yml": Floors(intent=0.93, faq=0.94, per_faq_label=0.62, min_unseen=150),
     # Not independent: a guard for kana-only input (the reading features).
-    "kana.yml": Floors(intent=0.8, faq=0.8, per_faq_label=0.0, min_unseen=20),
+    "kana.yml": Floors(intent=0.9, faq=0.9, per_faq_label=0.0, min_unseen=20),
     "open_oos.yml": Floors(
         intent=0.95, faq=1.0, per_faq_label=0.0, min_unseen=400, oos_wrong=0.03
     ),
     "open_inscope.yml": Floors(
-        intent=0.91,
-        faq=0.94,
+        intent=0.925,
+        faq=0.945,
         per_faq_label=0.6,
         min_unseen=250,
-        in_scope_right=0.90,
-        # 2.5% when first measured; 3.9% (11 of 283) after the feedback rules of
-        # issue 13 changed the NLU training data (intents and actions of the rules
-        # are part of it) and so the trained model: the gate's code was ruled out by
-        # measuring with and without its change (bench/RESULTS.md). Above the issue's
-        # 3% target, which stays open work; the floor guards against more.
-        in_scope_refused=0.045,
+        in_scope_right=0.91,
+        # 2.5% when first measured, 3.9% after a retrain for issue 13's rules, 3.2%
+        # (9 of 283) with the varied in-scope data: still above the issue's 3%
+        # target; the floor guards against more.
+        in_scope_refused=0.04,
     ),
     "calibration.yml": Floors(
         intent=0.945,
-        faq=0.91,
+        faq=0.915,
         per_faq_label=0.5,
         min_unseen=400,
-        in_scope_right=0.885,
-        in_scope_refused=0.07,
+        in_scope_right=0.89,
+        in_scope_refused=0.045,
         oos_wrong=0.03,
     ),
 }
