@@ -1,4 +1,4 @@
-"""Two speed fixes for Rasa 3.6 internals on the message path (issue 11).
+"""Speed and memory fixes for Rasa 3.6 internals (issue 11).
 
 Profiled under load (bench/profile_server.py, bench/RESULTS.md), the Rasa server
 spent about 60% of its CPU checking the action server's answers: Rasa calls
@@ -12,22 +12,43 @@ store) by walking every subclass of ``Event``, about 0.3 ms an event; here the c
 is looked up in a table built once (an event type it does not know falls back to
 Rasa's walk).
 
+Rasa loads each TensorFlow model (DIET, the ResponseSelector) the way it would
+fine-tune it: it compiles it with Adam, fits one example to build the weights, then
+reads the checkpoint, which also restores Adam's two slot variables per weight; the
+served model then holds three times its weights plus a traced training step (1.6 GB
+for this bot). ``load_for_inference`` reads the checkpoint first and builds the
+weights with one forward pass of the loss, so each weight is created from its
+checkpoint value, and leaves the optimiser's values in the file. The predictions are
+the same to the bit (tests/test_rasa_patches.py); fine-tuning still gets Rasa's load.
+
 ``install()`` runs when the tracker store is loaded (bot/privacy/tracker_store.py),
-which both profiles name in their endpoints file, so every Rasa server gets it.
+which both profiles name in their endpoints file, so every Rasa server gets it
+before it loads the model (``rasa.core.agent.load_agent`` creates the stores first).
 """
 
 from __future__ import annotations
 
+import logging
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import jsonschema
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
+from rasa.utils.tensorflow.constants import RUN_EAGERLY
+from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
+from rasa.utils.tensorflow.model_data import RasaModelData
+from rasa.utils.tensorflow.models import RasaModel
+
+logger = logging.getLogger(__name__)
 
 _original_resolve_by_type = Event.resolve_by_type
+# The function under Rasa's classmethod, to call it for any class.
+_original_model_load = RasaModel.load.__func__
+
+ModelT = TypeVar("ModelT", bound=RasaModel)
 
 
 @cache
@@ -75,7 +96,80 @@ def validate_action_result(_action: RemoteAction, result: dict[str, Any]) -> boo
     raise error
 
 
+def _build_from_checkpoint(
+    cls: type[ModelT],
+    model_file_name: str,
+    model_data_example: RasaModelData,
+    predict_data_example: RasaModelData | None,
+    *args: Any,
+    **kwargs: Any,
+) -> ModelT:
+    model: ModelT = cls(*args, **kwargs)
+    # compile() would set this; Rasa's prediction reads it.
+    model.run_eagerly = kwargs.get("config", {}).get(RUN_EAGERLY)
+    # Read first: a weight created while the read is pending takes its checkpoint
+    # value as its initial value (no random initialisation, no second copy).
+    status = model.load_weights(model_file_name)
+    batch, _ = RasaBatchDataGenerator(model_data_example, batch_size=1)[0]
+    # The forward pass of the training loss builds every weight that fit() builds
+    # (as in Rasa's test_step: no dropout, no gradients).
+    model._training = False
+    model.batch_loss(batch)
+    model._training = None
+    # Every weight that exists now came from the checkpoint; only the optimiser's
+    # values (and its step counter) stay unread.
+    status.assert_existing_objects_matched().expect_partial()
+    if predict_data_example:
+        # As Rasa: trace the prediction function now, not on the first message.
+        model.run_inference(predict_data_example)
+    return model
+
+
+def load_for_inference(
+    cls: type[ModelT],
+    model_file_name: str,
+    model_data_example: RasaModelData,
+    predict_data_example: RasaModelData | None = None,
+    finetune_mode: bool = False,
+    *args: Any,
+    **kwargs: Any,
+) -> ModelT:
+    """``RasaModel.load`` for serving: the weights, without an optimiser.
+
+    Same arguments and result as Rasa's. Fine-tuning needs the optimiser's state, so
+    ``finetune_mode`` gets Rasa's load, and so does a model this way cannot build
+    (logged: Rasa would otherwise swallow the error and serve an untrained model).
+    """
+    if not finetune_mode:
+        try:
+            return _build_from_checkpoint(
+                cls,
+                model_file_name,
+                model_data_example,
+                predict_data_example,
+                *args,
+                **kwargs,
+            )
+        except Exception:  # noqa: BLE001 - Rasa's own load is the safe way back
+            logger.warning(
+                "Loading %s without its optimiser failed; using Rasa's load",
+                cls.__name__,
+                exc_info=True,
+            )
+    loaded: ModelT = _original_model_load(
+        cls,
+        model_file_name,
+        model_data_example,
+        predict_data_example,
+        finetune_mode,
+        *args,
+        **kwargs,
+    )
+    return loaded
+
+
 def install() -> None:
-    """Apply both fixes (idempotent)."""
+    """Apply the fixes (idempotent)."""
     RemoteAction._validate_action_result = validate_action_result
     Event.resolve_by_type = staticmethod(resolve_by_type)
+    RasaModel.load = classmethod(load_for_inference)
