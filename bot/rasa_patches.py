@@ -1,4 +1,4 @@
-"""Two speed fixes for Rasa 3.6 internals on the message path (issue 11).
+"""Speed and memory fixes for Rasa 3.6 internals (issue 11).
 
 Profiled under load (bench/profile_server.py, bench/RESULTS.md), the Rasa server
 spent about 60% of its CPU checking the action server's answers: Rasa calls
@@ -12,22 +12,60 @@ store) by walking every subclass of ``Event``, about 0.3 ms an event; here the c
 is looked up in a table built once (an event type it does not know falls back to
 Rasa's walk).
 
+Rasa loads each TensorFlow model (DIET, the ResponseSelector) the way it would
+fine-tune it: it compiles it with Adam, fits one example to build the weights, then
+reads the checkpoint, which also restores Adam's two slot variables per weight; the
+served model then holds three times its weights plus a traced training step (1.6 GB
+for this bot). ``load_for_inference`` reads the checkpoint first and builds the
+weights with one forward pass of the loss, so each weight is created from its
+checkpoint value, and leaves the optimiser's values in the file. The predictions are
+the same to the bit (tests/test_rasa_patches.py); fine-tuning still gets Rasa's load.
+
+Two more cuts on the message path, for DIET and the ResponseSelector on every
+message: Rasa calls its traced prediction function (a ``tf.function`` with a fixed
+input signature) through TensorFlow's dispatch, which binds, converts and checks the
+batch and looks the traced function up again each time (about 0.3 ms a call, as long
+as the graph runs); ``rasa_predict`` calls the one concrete function of that signature
+directly, with the batch converted the same way. And both models combine the same
+sparse features of the same message (scipy ``hstack`` of the three featurizers'
+matrices, about 0.4 ms); ``get_all_features`` keeps the combination on the message
+until its features change, so the second model reuses it.
+
 ``install()`` runs when the tracker store is loaded (bot/privacy/tracker_store.py),
-which both profiles name in their endpoints file, so every Rasa server gets it.
+which both profiles name in their endpoints file, so every Rasa server gets it
+before it loads the model (``rasa.core.agent.load_agent`` creates the stores first).
 """
 
 from __future__ import annotations
 
+import logging
+import weakref
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import jsonschema
+import tensorflow as tf
+from keras.utils import tf_utils
 from rasa.core.actions.action import RemoteAction
-from rasa.shared.constants import DOCS_BASE_URL
+from rasa.shared.constants import DIAGNOSTIC_DATA, DOCS_BASE_URL
 from rasa.shared.core.events import Event
+from rasa.shared.nlu.training_data.features import Features
+from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.utils.common import all_subclasses
+from rasa.utils.tensorflow.constants import RUN_EAGERLY
+from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
+from rasa.utils.tensorflow.model_data import RasaModelData
+from rasa.utils.tensorflow.models import RasaModel
+
+logger = logging.getLogger(__name__)
 
 _original_resolve_by_type = Event.resolve_by_type
+# The function under Rasa's classmethod, to call it for any class.
+_original_model_load = RasaModel.load.__func__
+_original_rasa_predict = RasaModel._rasa_predict
+_original_get_all_features = Message.get_all_features
+
+ModelT = TypeVar("ModelT", bound=RasaModel)
 
 
 @cache
@@ -75,7 +113,162 @@ def validate_action_result(_action: RemoteAction, result: dict[str, Any]) -> boo
     raise error
 
 
+def _build_from_checkpoint(
+    cls: type[ModelT],
+    model_file_name: str,
+    model_data_example: RasaModelData,
+    predict_data_example: RasaModelData | None,
+    *args: Any,
+    **kwargs: Any,
+) -> ModelT:
+    model: ModelT = cls(*args, **kwargs)
+    # compile() would set this; Rasa's prediction reads it.
+    model.run_eagerly = kwargs.get("config", {}).get(RUN_EAGERLY)
+    # Read first: a weight created while the read is pending takes its checkpoint
+    # value as its initial value (no random initialisation, no second copy).
+    status = model.load_weights(model_file_name)
+    batch, _ = RasaBatchDataGenerator(model_data_example, batch_size=1)[0]
+    # The forward pass of the training loss builds every weight that fit() builds
+    # (as in Rasa's test_step: no dropout, no gradients).
+    model._training = False
+    model.batch_loss(batch)
+    model._training = None
+    # Every weight that exists now came from the checkpoint; only the optimiser's
+    # values (and its step counter) stay unread.
+    status.assert_existing_objects_matched().expect_partial()
+    if predict_data_example:
+        # As Rasa: trace the prediction function now, not on the first message.
+        model.run_inference(predict_data_example)
+    return model
+
+
+def load_for_inference(
+    cls: type[ModelT],
+    model_file_name: str,
+    model_data_example: RasaModelData,
+    predict_data_example: RasaModelData | None = None,
+    finetune_mode: bool = False,
+    *args: Any,
+    **kwargs: Any,
+) -> ModelT:
+    """``RasaModel.load`` for serving: the weights, without an optimiser.
+
+    Same arguments and result as Rasa's. Fine-tuning needs the optimiser's state, so
+    ``finetune_mode`` gets Rasa's load, and so does a model this way cannot build
+    (logged: Rasa would otherwise swallow the error and serve an untrained model).
+    """
+    if not finetune_mode:
+        try:
+            return _build_from_checkpoint(
+                cls,
+                model_file_name,
+                model_data_example,
+                predict_data_example,
+                *args,
+                **kwargs,
+            )
+        except Exception:  # noqa: BLE001 - Rasa's own load is the safe way back
+            logger.warning(
+                "Loading %s without its optimiser failed; using Rasa's load",
+                cls.__name__,
+                exc_info=True,
+            )
+    loaded: ModelT = _original_model_load(
+        cls,
+        model_file_name,
+        model_data_example,
+        predict_data_example,
+        finetune_mode,
+        *args,
+        **kwargs,
+    )
+    return loaded
+
+
+# Per model: its traced prediction function and that function's concrete function.
+_concrete_predict: weakref.WeakKeyDictionary[RasaModel, tuple[Any, Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _concrete_function(model: RasaModel) -> Any:
+    """The concrete function of ``model``'s traced prediction, once it is traced."""
+    traced = model._tf_predict_step
+    if traced is None or model._run_eagerly:
+        return None
+    known = _concrete_predict.get(model)
+    if known is None or known[0] is not traced:
+        # The signature is fixed (Rasa's ``input_signature``): one concrete function.
+        known = (traced, traced.get_concrete_function())
+        _concrete_predict[model] = known
+    return known[1]
+
+
+def _rasas_predict(model: RasaModel, batch_in: tuple[Any, ...]) -> dict[str, Any]:
+    outputs: dict[str, Any] = _original_rasa_predict(model, batch_in)
+    return outputs
+
+
+def rasa_predict(model: RasaModel, batch_in: tuple[Any, ...]) -> dict[str, Any]:
+    """``RasaModel._rasa_predict`` through the concrete function, once traced.
+
+    The first call (which traces), eager models and a batch that does not fit the
+    signature take Rasa's way; the last raises Rasa's error there.
+    """
+    concrete = _concrete_function(model)
+    if concrete is None:
+        return _rasas_predict(model, batch_in)
+    (specs,), _ = concrete.structured_input_signature
+    if len(specs) != len(batch_in):
+        return _rasas_predict(model, batch_in)
+    # As TensorFlow converts arguments for a signature (function_spec.py,
+    # cast_inputs_to_signature): the signature's dtype as a hint only.
+    tensors = [
+        tf.convert_to_tensor(value, dtype_hint=spec.dtype)
+        for value, spec in zip(batch_in, specs, strict=True)
+    ]
+    if not all(
+        spec.is_compatible_with(t) for spec, t in zip(specs, tensors, strict=True)
+    ):
+        return _rasas_predict(model, batch_in)
+    model._training = False
+    outputs: dict[str, Any] = tf_utils.sync_to_numpy_or_python_type(concrete(tensors))
+    if DIAGNOSTIC_DATA in outputs:
+        outputs[DIAGNOSTIC_DATA] = model._empty_lists_to_none_in_dict(
+            outputs[DIAGNOSTIC_DATA]
+        )
+    return outputs
+
+
+# Message attribute holding {(attribute, featurizers): (features present, combined)}.
+_COMBINED = "_ecert_combined_features"
+
+
+def get_all_features(
+    message: Message, attribute: str, featurizers: list[str] | None = None
+) -> list[Features]:
+    """``Message.get_all_features``, combined once while the message's features last.
+
+    The combination is kept with the identity of every feature object it was made
+    from; a feature added, removed or replaced makes it anew. Rasa's readers copy a
+    combined feature before they change it (model_data_utils.py), so sharing it is
+    safe; each caller gets a list of its own.
+    """
+    present = tuple(map(id, message.features))
+    key = (attribute, tuple(featurizers or ()))
+    cache: dict[tuple[str, tuple[str, ...]], tuple[tuple[int, ...], list[Features]]]
+    cache = message.__dict__.setdefault(_COMBINED, {})
+    known = cache.get(key)
+    if known is None or known[0] != present:
+        known = (present, _original_get_all_features(message, attribute, featurizers))
+        cache[key] = known
+    return list(known[1])
+
+
 def install() -> None:
-    """Apply both fixes (idempotent)."""
+    """Apply the fixes (idempotent)."""
     RemoteAction._validate_action_result = validate_action_result
     Event.resolve_by_type = staticmethod(resolve_by_type)
+    RasaModel.load = classmethod(load_for_inference)
+    RasaModel._rasa_predict = rasa_predict
+    Message.get_all_features = get_all_features

@@ -31,6 +31,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.admission import Admission, messages_in_progress
 from bot.channels.expiring import expiring_keys
 from bot.channels.failures import watching_actions
 from bot.channels.hardening import harden
@@ -70,12 +71,26 @@ def clean_text(text: str) -> str:
     return "".join(kept)[:MAX_MESSAGE_CHARS]
 
 
+async def _admitted(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    message: UserMessage,
+    admission: Admission,
+) -> None:
+    async with admission.turn():
+        await on_new_message(message)
+
+
 async def handle_within(
     on_new_message: Callable[[UserMessage], Awaitable[Any]],
     message: UserMessage,
     timeout: float,
+    admission: Admission | None = None,
 ) -> bool:
     """Run Rasa on ``message`` for at most ``timeout`` seconds; never raise.
+
+    The message first waits for its turn (``admission``, by default the process's
+    ``messages_in_progress``, bot/channels/admission.py); the wait counts towards
+    ``timeout``.
 
     Return False when the handling failed, timed out, or a custom action failed (Rasa
     then goes on as if it had run, bot/channels/failures.py); the caller answers with
@@ -85,7 +100,10 @@ async def handle_within(
     """
     try:
         with watching_actions() as failed_actions:
-            await asyncio.wait_for(on_new_message(message), timeout)
+            await asyncio.wait_for(
+                _admitted(on_new_message, message, admission or messages_in_progress()),
+                timeout,
+            )
         if not failed_actions:
             return True
         logger.error(

@@ -12,12 +12,13 @@ values and active form. Rasa loads only the latest session, so the next message 
 from that short state and the time per message stays flat. Older events stay stored.
 
 Per message the store does one read and one write (Rasa's own store also counts the
-stored events before each write and builds an ORM object per event): the tracker it
-returns remembers how many of its events are stored, and new events go in one
-multi-row insert (event classes are looked up in a table: bot/rasa_patches.py). SQLite
-runs in WAL mode with ``synchronous=NORMAL`` (a commit appends to the log without
-syncing the database file; a power cut may lose the last commits, never corrupt the
-file) on pooled connections. Measured with bench/bench_store.py (bench/RESULTS.md).
+stored events before each write and builds an ORM object per event), each on a pooled
+connection without an ORM session: the tracker it returns remembers how many of its
+events are stored, and new events go in one multi-row insert (event classes are
+looked up in a table: bot/rasa_patches.py). SQLite runs in WAL mode with
+``synchronous=NORMAL`` (a commit appends to the log without syncing the database
+file; a power cut may lose the last commits, never corrupt the file). Measured with
+bench/bench_store.py (bench/RESULTS.md).
 
 Each user event's channel and retrieval answer key (``faq/<name>``) also go into
 columns of their own, for the staff report (:mod:`bot.privacy.report_columns`; added
@@ -41,7 +42,7 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -64,9 +65,6 @@ from bot.privacy.sqlite_file import secure_engine, secure_file
 
 # Loaded by every Rasa server of both profiles: the place for Rasa's speed fixes.
 rasa_patches.install()
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
 
 logger = logging.getLogger(__name__)
 
@@ -264,7 +262,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             )
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
-        self._session_query = _latest_session_query(self.SQLEvent.__table__)
+        self._events: sa.Table = self.SQLEvent.__table__
+        self._session_query = _latest_session_query(self._events)
         secure_engine(self.engine)
         try:
             self._prepare_schema()
@@ -345,8 +344,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 
     def _load(self, sender_id: str) -> DialogueStateTracker | None:
         """The latest session of ``sender_id`` in one query, or None."""
-        with self.session_scope() as session:
-            rows = session.execute(self._session_query, {"sender": sender_id}).all()
+        # A pooled connection, not an ORM session (Rasa's session_scope): the ORM
+        # adds its own bookkeeping to every message and is used for nothing here.
+        with self.engine.connect() as connection:
+            rows = connection.execute(self._session_query, {"sender": sender_id}).all()
         if not rows:
             return None
         events = [json.loads(data) for (data,) in rows]
@@ -356,18 +357,17 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 
     def _store_new_events(self, tracker: DialogueStateTracker) -> None:
         """Insert the events not stored yet (and any compaction) in one statement."""
-        with self.session_scope() as session:
-            events = list(self._additional_events(session, tracker))
+        with self.engine.begin() as connection:
+            events = list(self._additional_events(connection, tracker))
             if events:
-                session.execute(
+                connection.execute(
                     _INSERT,
                     [_row(tracker.sender_id, event) for event in events],
                 )
-                session.commit()
         _remember_stored(tracker, len(tracker.events))
 
     def _additional_events(
-        self, session: Session, tracker: DialogueStateTracker
+        self, connection: sa.engine.Connection, tracker: DialogueStateTracker
     ) -> Iterator[Event]:
         """Return the events not yet stored, with secrets masked, then any compaction.
 
@@ -378,14 +378,16 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             counting = sa.select(sa.func.count()).select_from(
                 self._session_query.subquery()
             )
-            stored = session.execute(counting, {"sender": tracker.sender_id}).scalar()
+            stored = connection.execute(
+                counting, {"sender": tracker.sender_id}
+            ).scalar()
         unstored = itertools.islice(tracker.events, stored, None)
         new = [redact_event(e) for e in unstored]
         if len(tracker.events) > MAX_SESSION_EVENTS and new:
             new += compaction_events(tracker)
         if forgets_dates(new):
             keep = self._fixed_bot_texts()
-            self._forget_stored_dates(session, tracker.sender_id, keep)
+            self._forget_stored_dates(connection, tracker.sender_id, keep)
             new = [_without_dates(e, keep) for e in new]
         return iter(new)
 
@@ -400,18 +402,24 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         }
 
     def _forget_stored_dates(
-        self, session: Session, sender_id: str, keep_bot_text: set[str]
+        self, connection: sa.engine.Connection, sender_id: str, keep_bot_text: set[str]
     ) -> None:
         """Rewrite the sender's stored events without their dates (same transaction)."""
-        rows = session.query(self.SQLEvent).filter(
-            self.SQLEvent.sender_id == sender_id,
-            self.SQLEvent.type_name.in_(("user", "bot", "slot")),
-        )
-        for row in rows.all():
-            data = json.loads(row.data)
+        events = self._events
+        rows = connection.execute(
+            sa.select(events.c.id, events.c.data)
+            .where(events.c.sender_id == sender_id)
+            .where(events.c.type_name.in_(("user", "bot", "slot")))
+        ).all()
+        for row_id, stored in rows:
+            data = json.loads(stored)
             forgotten = forget_dates(data, keep_bot_text)
             if forgotten != data:
-                row.data = json.dumps(forgotten)
+                connection.execute(
+                    events.update()
+                    .where(events.c.id == row_id)
+                    .values(data=json.dumps(forgotten))
+                )
 
 
 # Rasa's columns (its ORM class maps only these) and the report's.

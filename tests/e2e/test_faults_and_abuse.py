@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -18,6 +19,7 @@ from stack import (
 )
 from stdnum.jp import in_
 
+from bot.channels.admission import IN_PROGRESS
 from bot.channels.rest import NO_ANSWER
 
 MY_NUMBER = "98765432109" + in_.calc_check_digit("98765432109")
@@ -161,14 +163,23 @@ def test_a_hung_action_server_gets_a_polite_answer_in_time_then_resumes(
     # never waits for the action server: it is answered at once while the action
     # server hangs. Only the dates conversation gets the polite note, after
     # ANSWER_TIMEOUT_SECONDS.
+    # More dates conversations than the server works on at once
+    # (bot/channels/admission.py) hang meanwhile: their slots go back after
+    # HOLD_SECONDS, so they hold the FAQs up no longer than that.
     port, sender = free_port(), "slow-1"
     env = {"ANSWER_TIMEOUT_SECONDS": "3"}
     with running_bot(model_path, tmp_path, env, action_port=port) as bot:
-        with silent_server(port):
+        with silent_server(port), ThreadPoolExecutor(IN_PROGRESS + 2) as pool:
+            hung = [
+                pool.submit(bot.texts, f"slow-{i}", "自分の有効期限を調べたい")
+                for i in range(IN_PROGRESS + 2)
+            ]
+            time.sleep(0.5)
             for question in ("どこで更新できますか", "更新の持ち物は？"):
                 started = time.monotonic()
                 assert "マイナンバーカード" in bot.texts("slow-faq", question)
-                assert time.monotonic() - started < 3, "answered without waiting"
+                assert time.monotonic() - started < 2, "answered without waiting"
+            assert all(NO_ANSWER in done.result() for done in hung)
             started = time.monotonic()
             assert NO_ANSWER in bot.texts(sender, "自分の有効期限を調べたい")
             assert time.monotonic() - started < 20, "answered within the timeout"

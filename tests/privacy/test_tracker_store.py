@@ -108,10 +108,9 @@ def test_an_unreachable_database_degrades_to_answers_without_history(
         "resident-2", [ActionExecuted("action_listen"), UserUttered("昭和60年4月3日")]
     )
     asyncio.run(store.save(stored))
-    working = store.sessionmaker
-    # The database goes away: every session now fails to connect.
-    broken = sa.create_engine(f"sqlite:///{tmp_path / 'gone' / 'trackers.db'}")
-    store.sessionmaker = sa.orm.sessionmaker(bind=broken)
+    working = store.engine
+    # The database goes away: every connection now fails.
+    store.engine = sa.create_engine(f"sqlite:///{tmp_path / 'gone' / 'trackers.db'}")
 
     with caplog.at_level(logging.ERROR, logger="bot.privacy.tracker_store"):
         assert asyncio.run(store.retrieve("resident-2")) is None
@@ -127,7 +126,7 @@ def test_an_unreachable_database_degrades_to_answers_without_history(
     assert "生年月日は秘密" not in caplog.text and "SELECT" not in caplog.text
 
     # Back again: the stored conversation is as it was before the outage.
-    store.sessionmaker = working
+    store.engine = working
     restored = asyncio.run(store.retrieve("resident-2"))
     assert restored is not None
     texts = [e.text for e in restored.events if isinstance(e, UserUttered)]
