@@ -249,20 +249,26 @@ def get_all_features(
 ) -> list[Features]:
     """``Message.get_all_features``, combined once while the message's features last.
 
-    The combination is kept with the identity of every feature object it was made
-    from; a feature added, removed or replaced makes it anew. Rasa's readers copy a
-    combined feature before they change it (model_data_utils.py), so sharing it is
-    safe; each caller gets a list of its own.
+    The combination is kept with the feature objects it was made from; a feature
+    added, removed or replaced makes it anew. Rasa's readers copy a combined feature
+    before they change it (model_data_utils.py), so sharing it is safe; each caller
+    gets a list of its own.
     """
-    present = tuple(map(id, message.features))
+    present = tuple(message.features)
     key = (attribute, tuple(featurizers or ()))
-    cache: dict[tuple[str, tuple[str, ...]], tuple[tuple[int, ...], list[Features]]]
+    cache: dict[tuple[str, tuple[str, ...]], tuple[tuple[Any, ...], list[Features]]]
     cache = message.__dict__.setdefault(_COMBINED, {})
     known = cache.get(key)
-    if known is None or known[0] != present:
+    if known is None or not _same_objects(known[0], present):
         known = (present, _original_get_all_features(message, attribute, featurizers))
         cache[key] = known
     return list(known[1])
+
+
+def _same_objects(kept: tuple[Any, ...], now: tuple[Any, ...]) -> bool:
+    # Identity, not equality: features are compared by value in Rasa (slow), and
+    # the kept tuple holds the objects, so their ids cannot be reused meanwhile.
+    return len(kept) == len(now) and all(a is b for a, b in zip(kept, now, strict=True))
 
 
 def install() -> None:

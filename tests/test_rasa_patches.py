@@ -375,6 +375,14 @@ def test_features_are_combined_once_while_a_message_keeps_them(
     _same_features(third, original(message, TEXT, []))
     sentence = next(f for f in third if f.type == FEATURE_TYPE_SENTENCE)
     assert sentence.features.shape[1] == first[1].features.shape[1] + 2
+    # A feature replaced by another object (the same count): made anew.
+    message.features[-1] = Features(
+        scipy.sparse.coo_matrix(np.ones((1, 3))), FEATURE_TYPE_SENTENCE, TEXT, "extra"
+    )
+    fourth = message.get_all_features(TEXT, [])
+    assert len(combined) == 4
+    sentence = next(f for f in fourth if f.type == FEATURE_TYPE_SENTENCE)
+    assert sentence.features.shape[1] == first[1].features.shape[1] + 3
 
 
 # The bot's own model with every fix and with none: the same NLU output, to the bit,
