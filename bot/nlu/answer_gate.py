@@ -147,11 +147,11 @@ def gives_dates(
 ) -> bool:
     """Return whether a message is the resident giving their dates, whatever DIET says.
 
-    A message that is nothing but dates (「S35.10.10」「平成3年4月5日」) gives them, and so
-    does a date or year that names its field (「いや、生まれは昭和45年7月20日」 reads like a
-    "no"; 「発行日は令和4年でした」) is information for the calculator, and so is an
-    unnamed full date in a message the model is unsure of or files as small talk
-    (「S45.7.20」). An unnamed date inside a question the model answers or refers
+    A message that is nothing but dates (「S35.10.10」「平成3年4月5日」) gives them, even
+    when the model files it as an FAQ. So does a date or year that names its field
+    (「いや、生まれは昭和45年7月20日」 reads like a "no"; 「発行日は令和4年でした」), and an
+    unnamed full date in a message the model is unsure of or files as small talk. An
+    unnamed date inside a question the model answers or refers
     confidently stays that question (「2025年6月1日に引っ越しました。住所変更は？」 is
     about moving, not the calculator).
     """
