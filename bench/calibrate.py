@@ -40,15 +40,23 @@ from eval_nlu import (  # noqa: E402
     unseen,
 )
 
-from bot.nlu.answer_gate import GateConfig, decide, rankings  # noqa: E402
+from bot.nlu.answer_gate import (  # noqa: E402
+    GateConfig,
+    blend,
+    decide,
+    rankings,
+    second_opinion,
+)
 
 GRID = {
-    "intent_threshold": [0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
+    "intent_threshold": [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
     "intent_ambiguity": [0.05, 0.1, 0.2, 0.3, 0.5],
     "faq_threshold": [0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9],
     "faq_margin": [0.0, 0.1, 0.2, 0.3, 0.5],
     "oos_veto": [1.01, 0.5, 0.3, 0.2, 0.1, 0.05],
 }
+# The second opinion's share in the blend (bot/nlu/second_opinion.py); 0 is off.
+WEIGHTS = [0.0, 0.5, 0.6, 0.7, 0.8]
 
 
 @dataclass(frozen=True)
@@ -67,16 +75,20 @@ class Point:
         return self.in_wrong + self.oos_wrong
 
 
-def label(parse_rankings: tuple[Any, Any, str], config: GateConfig) -> str:
+Case = tuple[Any, Any, Any, str]  # intents, selectors, second opinion, text
+
+
+def label(case: Case, config: GateConfig) -> str:
     """Return what the gate with ``config`` would make of one parse."""
-    intents, selectors, text = parse_rankings
+    intents, selectors, second, text = case
+    intents, selectors = blend(intents, selectors, second, config.second_opinion_weight)
     decision = decide(intents, selectors, config, text)
     if decision.action == "ask":
         return FALLBACK
     return decision.key or decision.intent
 
 
-def measure(cases: list[tuple[str, tuple[Any, Any, str]]], config: GateConfig) -> Point:
+def measure(cases: list[tuple[str, Case]], config: GateConfig) -> Point:
     """Replay the gate over every case."""
     counts = {"right": 0, "refused": 0, "wrong": 0, "oos": 0, "oos_wrong": 0}
     for gold, ranked in cases:
@@ -109,7 +121,8 @@ def row(p: Point) -> str:
     c = p.config
     return (
         f"| {c.intent_threshold:.2f} | {c.intent_ambiguity:.2f} | {c.faq_threshold:.2f}"
-        f" | {c.faq_margin:.2f} | {c.oos_veto:.2f} | {p.in_right:.1%} | "
+        f" | {c.faq_margin:.2f} | {c.oos_veto:.2f} | {c.second_opinion_weight:.1f}"
+        f" | {p.in_right:.1%} | "
         f"{p.in_refused:.1%} | {p.in_wrong:.1%} | {p.oos_wrong:.1%} |"
     )
 
@@ -123,8 +136,9 @@ def main() -> None:
         "--show",
         nargs="*",
         default=[],
-        metavar="T,A,F,M,V",
-        help="also print these settings (intent thr, ambiguity, faq thr, margin, veto)",
+        metavar="T,A,F,M,V[,W]",
+        help="also print these settings (intent thr, ambiguity, faq thr, margin, veto,"
+        " second opinion's weight)",
     )
     args = parser.parse_args()
     for data in args.data:
@@ -134,25 +148,36 @@ def main() -> None:
         ):
             parser.error(f"{data} is a set the model is judged on: not for tuning")
 
-    cases: list[tuple[str, tuple[Any, Any, str]]] = []
+    cases: list[tuple[str, Case]] = []
     for data in args.data:
         report = asyncio.run(
             evaluate(args.model, unseen(load_examples(Path(data))), keep_parses=True)
         )
         cases += [
-            (gold, (*rankings(parse), text)) for text, gold, parse in report.parses
+            (gold, (*rankings(parse), second_opinion(parse), text))
+            for text, gold, parse in report.parses
         ]
     n_oos = sum(gold.startswith(OUT_OF_SCOPE) for gold, _ in cases)
     print(f"{len(cases) - n_oos} in-scope and {n_oos} out-of-scope messages")
 
-    names = list(GRID)
-    points = [
-        measure(cases, GateConfig(**dict(zip(names, values, strict=True))))
-        for values in itertools.product(*GRID.values())
-    ]
+    names = [*GRID, "second_opinion_weight"]
+    weights = WEIGHTS if any(case[2] for _, case in cases) else [0.0]
+    points = []
+    for weight in weights:
+        # Blend once per weight, then replay the thresholds on the blended rankings.
+        blended = [
+            (gold, (*blend(i, s, second, weight), (), text))
+            for gold, (i, s, second, text) in cases
+        ]
+        points += [
+            measure(blended, GateConfig(**dict(zip(names, values, strict=True))))
+            for values in itertools.product(*GRID.values(), [weight])
+        ]
     header = (
-        "| intent thr | intent amb | faq thr | faq margin | oos veto | in-scope right"
-        " | refused | in-scope wrong | oos answered wrongly |\n|" + "---|" * 9
+        "| intent thr | intent amb | faq thr | faq margin | oos veto | second opinion"
+        " | in-scope right | refused | in-scope wrong | oos answered wrongly |\n|"
+        + "---|"
+        * 10
     )
     off = measure(cases, GateConfig(0, 0, 0, 0, 1.01))
     rasa = measure(cases, GateConfig())

@@ -14,8 +14,12 @@ takes their outputs and decides, by thresholds chosen on a risk-coverage curve
 It replaces Rasa's ``FallbackClassifier`` (its two thresholds are the first two here)
 and adds what that class cannot see: the ResponseSelector's confidence in the FAQ answer,
 the margin between the two best FAQ answers, and the share of the selector's belief that
-goes to out-of-scope groups when one selector ranks both. The decision itself is the
-pure function :func:`decide`, which the calibration script replays offline.
+goes to out-of-scope groups when one selector ranks both. Before deciding, it blends
+those rankings with a second, different model's (:func:`blend`,
+:mod:`bot.nlu.second_opinion`): where the two kinds of model disagree the blended
+confidence drops, which is what the thresholds act on. The decision itself is the pure
+function :func:`decide`, which the calibration script replays offline from the raw
+rankings kept in the parse output.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from typing_extensions import Self
 
+from bot.nlu.second_opinion import SECOND_OPINION
 from bot.nlu.stateless import StatelessComponent
 
 FAQ = "faq"
@@ -72,6 +77,10 @@ _WANTS_OWN_DATES = re.compile(
     r"期限[をがはも]?.{0,4}(調べ|知り|確認し|確かめ|計算し|出し)(たい|て(ほしい|ください|もらえ))"
 )
 
+# How many of the second opinion's labels the gate uses and keeps in the parse (the
+# rest hold next to nothing; a replay from the parse then blends exactly the same).
+SECOND_OPINION_KEPT = 10
+
 Action = Literal["answer", "refer", "ask"]
 Ranking = Sequence[tuple[str, float]]
 
@@ -91,6 +100,9 @@ class GateConfig:
     # When one selector ranks FAQ answers and out-of-scope groups together: refer
     # once the out-of-scope groups hold at least this share (1.01: never).
     oos_veto: float = 1.01
+    # The second opinion's share when the rankings are blended (0: DIET and the
+    # ResponseSelector alone; see :func:`blend`).
+    second_opinion_weight: float = 0.0
 
     @classmethod
     def from_dict(cls, config: Mapping[str, Any]) -> GateConfig:
@@ -227,6 +239,54 @@ def decide(
     return Decision("answer", FAQ, best, "faq")
 
 
+def blend(
+    intents: Ranking,
+    selectors: Mapping[str, Ranking],
+    second: Ranking,
+    weight: float,
+) -> tuple[list[tuple[str, float]], dict[str, list[tuple[str, float]]]]:
+    """Blend DIET's and the ResponseSelector's rankings with the second opinion's.
+
+    The second opinion ranks full labels (``faq/pin``, ``greet``). Its intent
+    probability is the sum over an intent's labels; a selector's candidates get its
+    probabilities among the labels that selector ranks, renormalised. Each blended
+    confidence is ``(1 - weight) * first + weight * second``; a label one side does
+    not rank counts 0 there. With ``weight`` 0 or no second opinion, the rankings are
+    returned as they are.
+    """
+    if weight <= 0 or not second:
+        return list(intents), {k: list(v) for k, v in selectors.items()}
+    by_intent: dict[str, float] = {}
+    for label, p in second:
+        name = label.split("/")[0]
+        by_intent[name] = by_intent.get(name, 0.0) + p
+
+    def mix(first: Ranking, other: Mapping[str, float]) -> list[tuple[str, float]]:
+        mine = dict(first)
+        names = list(mine) + [n for n in other if n not in mine]
+        mixed = [
+            (n, (1 - weight) * mine.get(n, 0.0) + weight * other.get(n, 0.0))
+            for n in names
+        ]
+        return sorted(mixed, key=lambda nc: nc[1], reverse=True)
+
+    blended_selectors = {}
+    for key, ranking in selectors.items():
+        prefixes = {k.split("/")[0] for k, _ in ranking}
+        share = {k: p for k, p in second if "/" in k and k.split("/")[0] in prefixes}
+        total = sum(share.values())
+        blended_selectors[key] = mix(
+            ranking, {k: p / total for k, p in share.items()} if total else {}
+        )
+    return mix(intents, by_intent), blended_selectors
+
+
+def second_opinion(parse: Mapping[str, Any]) -> list[tuple[str, float]]:
+    """Return the second opinion the gate saw, from a parse result (none: empty)."""
+    gate = parse.get(GATE_OUTPUT) or {}
+    return [(str(a), float(b)) for a, b in gate.get("second") or []]
+
+
 def rankings(parse: Mapping[str, Any]) -> tuple[Ranking, dict[str, Ranking]]:
     """Return (intents, selectors) from a parse result, as :func:`decide` takes them.
 
@@ -338,7 +398,26 @@ class AnswerGate(StatelessComponent):
                 RESPONSE_SELECTOR_PROPERTY_NAME
             ),
         }
-        intents, selectors = rankings(parse)
+        raw_intents, raw_selectors = rankings(parse)
+        second = [
+            (str(label), float(p))
+            for label, p in (message.get(SECOND_OPINION) or [])[:SECOND_OPINION_KEPT]
+        ]
+        intents, selectors = blend(
+            raw_intents, raw_selectors, second, self.config.second_opinion_weight
+        )
+        if intents != raw_intents:
+            message.set(
+                INTENT_RANKING_KEY,
+                [
+                    {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
+                    for name, confidence in intents
+                ],
+                add_to_output=True,
+            )
+            message.set(
+                INTENT, dict(message.get(INTENT_RANKING_KEY)[0]), add_to_output=True
+            )
         decision = decide(intents, selectors, self.config, message.get(TEXT) or "")
         oos_key = decision.key if decision.action == "refer" else None
         faq_key = decision.key if decision.intent == FAQ else None
@@ -353,8 +432,11 @@ class AnswerGate(StatelessComponent):
                 "action": decision.action,
                 "reason": decision.reason,
                 "key": decision.key,
-                "intents": [list(ic) for ic in intents],
-                "selectors": {k: [list(kc) for kc in v] for k, v in selectors.items()},
+                "intents": [list(ic) for ic in raw_intents],
+                "selectors": {
+                    k: [list(kc) for kc in v] for k, v in raw_selectors.items()
+                },
+                "second": [list(lp) for lp in second],
             },
             add_to_output=True,
         )

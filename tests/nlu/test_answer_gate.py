@@ -9,12 +9,15 @@ from bot.nlu.answer_gate import (
     AnswerGate,
     Decision,
     GateConfig,
+    blend,
     decide,
     gives_dates,
     only_dates,
     rankings,
+    second_opinion,
 )
 from bot.nlu.date_extractor import extract_date_entities
+from bot.nlu.second_opinion import SECOND_OPINION
 
 STRICT = GateConfig(
     intent_threshold=0.5,
@@ -284,3 +287,56 @@ def test_a_message_of_dates_only_gives_dates_even_when_the_model_answers_it(
 )
 def test_only_dates_needs_nothing_but_dates(text: str) -> None:
     assert not only_dates(text, extract_date_entities(text))
+
+
+def test_blend_off_returns_the_rankings_unchanged() -> None:
+    intents = [("faq", 0.9), ("greet", 0.1)]
+    second = [("greet", 1.0)]
+    assert blend(intents, FAQ_SELECTOR, second, 0.0) == (intents, FAQ_SELECTOR)
+    assert blend(intents, FAQ_SELECTOR, [], 0.8) == (intents, FAQ_SELECTOR)
+
+
+def test_blend_mixes_intents_and_each_selectors_own_labels() -> None:
+    second = [("faq/face_auth_card", 0.5), ("greet", 0.3), ("faq/pin", 0.2)]
+    intents, selectors = blend([("faq", 1.0)], FAQ_SELECTOR, second, 0.5)
+    # faq: 0.5 * 1.0 + 0.5 * (0.5 + 0.2); greet only from the second opinion.
+    assert intents == pytest.approx([("faq", 0.85), ("greet", 0.15)])
+    # Among the faq selector's labels the second opinion says 5/7 and 2/7.
+    assert dict(selectors["faq"]) == pytest.approx(
+        {"faq/face_auth_card": 0.025 + 0.5 * 5 / 7, "faq/pin": 0.45 + 0.5 * 2 / 7}
+    )
+    assert [k for k, _ in selectors["faq"]] == ["faq/pin", "faq/face_auth_card"]
+    # No out-of-scope label in the second opinion: that selector is only scaled.
+    assert dict(selectors["out_of_scope"]) == pytest.approx(
+        {"out_of_scope/city_other": 0.35, "out_of_scope/chitchat": 0.15}
+    )
+
+
+def test_the_second_opinion_can_overrule_diet_and_the_parse_replays_it() -> None:
+    config = GateConfig(0.4, 0.05, 0.3, 0.05, 0.5, second_opinion_weight=0.8)
+    selectors = {"default": [("faq/pin", 0.9), ("faq/proxy", 0.1)]}
+    message = _message([("faq", 0.95), ("greet", 0.05)], selectors)
+    message.set(
+        SECOND_OPINION, [("faq/proxy", 0.9), ("faq/pin", 0.05), ("greet", 0.05)]
+    )
+    AnswerGate(config).process([message])
+    selected = message.get("response_selector")["faq"]["response"]
+    assert selected["intent_response_key"] == "faq/proxy"
+    assert message.get(INTENT)["name"] == "faq"
+    parse = message.as_dict_nlu() | {GATE_OUTPUT: message.get(GATE_OUTPUT)}
+    # The parse keeps what each model said, so a replay blends the same way...
+    assert second_opinion(parse)[0] == ("faq/proxy", 0.9)
+    replayed = decide(*blend(*rankings(parse), second_opinion(parse), 0.8), config)
+    assert replayed == Decision("answer", "faq", "faq/proxy", "faq")
+    # ... or leaves the second opinion out.
+    assert decide(*rankings(parse), config).key == "faq/pin"
+
+
+def test_the_blended_intent_becomes_the_messages_intent() -> None:
+    config = GateConfig(0.4, 0.05, 0.3, 0.05, 0.5, second_opinion_weight=0.8)
+    message = _message([("faq", 0.6), ("greet", 0.4)], FAQ_SELECTOR)
+    message.set(SECOND_OPINION, [("greet", 0.95), ("faq/pin", 0.05)])
+    AnswerGate(config).process([message])
+    assert message.get(INTENT)["name"] == "greet"
+    assert message.get(INTENT)["confidence"] == pytest.approx(0.2 * 0.4 + 0.8 * 0.95)
+    assert message.get(GATE_OUTPUT)["action"] == "answer"

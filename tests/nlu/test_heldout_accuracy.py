@@ -36,39 +36,44 @@ class Floors:
 # analysis while developing), blind.yml (never used for tuning), street.yml (hard
 # phrasing: dialect, typos, kana only, fragments; measured once, never tuned on; 8
 # messages a label, so one miss moves a label by 12.5 points). Modelling the
-# neighbouring topics (issue 9) cost these sets 1-3 points, mostly questions now
-# referred or asked again rather than answered (bench/RESULTS.md). The varied in-scope
-# data of 2026-12-02 (data/nlu/faq_variety.yml) and the gate chosen again for it won
-# most of that back; the floors are that measurement less about 1.5 points.
+# neighbouring topics (issue 9) cost these sets 1-3 points, mostly questions referred
+# or asked again; the varied in-scope data and then the second opinion blended into
+# the gate (bot/nlu/second_opinion.py, 2026-12-02) won it back and more. The floors
+# are the measurement of bench/RESULTS.md ("A second opinion") less about 1.5 points.
 # The open-world sets (issue 9): open_oos.yml and open_inscope.yml, measured once per
 # model and never tuned on; calibration.yml, on which the gate's thresholds were chosen.
 FLOORS = {
-    "heldout.yml": Floors(intent=0.945, faq=0.94, per_faq_label=0.75, min_unseen=250),
-    "blind.yml": Floors(intent=0.94, faq=0.945, per_faq_label=0.65, min_unseen=250),
-    "street.yml": Floors(intent=0.93, faq=0.94, per_faq_label=0.62, min_unseen=150),
+    "heldout.yml": Floors(intent=0.965, faq=0.96, per_faq_label=0.75, min_unseen=250),
+    "blind.yml": Floors(intent=0.965, faq=0.96, per_faq_label=0.65, min_unseen=250),
+    "street.yml": Floors(intent=0.955, faq=0.96, per_faq_label=0.62, min_unseen=150),
     # Not independent: a guard for kana-only input (the reading features).
-    "kana.yml": Floors(intent=0.9, faq=0.9, per_faq_label=0.0, min_unseen=20),
+    "kana.yml": Floors(intent=0.95, faq=0.95, per_faq_label=0.0, min_unseen=20),
     "open_oos.yml": Floors(
-        intent=0.95, faq=1.0, per_faq_label=0.0, min_unseen=400, oos_wrong=0.03
+        intent=0.91,
+        faq=1.0,
+        per_faq_label=0.0,
+        min_unseen=400,
+        # 2.0% before the second opinion, 3.6% (16 of 441) with it: the blend
+        # answers more in-scope questions and lets a few more neighbours through.
+        # The issue's target is 5%.
+        oos_wrong=0.045,
     ),
     "open_inscope.yml": Floors(
-        intent=0.925,
-        faq=0.945,
+        intent=0.96,
+        faq=0.955,
         per_faq_label=0.6,
         min_unseen=250,
-        in_scope_right=0.91,
-        # 2.5% when first measured, 3.9% after a retrain for issue 13's rules, 3.2%
-        # (9 of 283) with the varied in-scope data: still above the issue's 3%
-        # target; the floor guards against more.
-        in_scope_refused=0.04,
+        in_scope_right=0.94,
+        # 3.2% (9 of 283) before the second opinion, 0.7% (2) with it.
+        in_scope_refused=0.02,
     ),
     "calibration.yml": Floors(
-        intent=0.945,
-        faq=0.915,
+        intent=0.955,
+        faq=0.97,
         per_faq_label=0.5,
         min_unseen=400,
-        in_scope_right=0.89,
-        in_scope_refused=0.045,
+        in_scope_right=0.955,
+        in_scope_refused=0.02,
         oos_wrong=0.03,
     ),
 }
