@@ -12,9 +12,12 @@ from typing import Any
 import jsonschema
 import numpy as np
 import pytest
+import rasa.core.processor
 import scipy.sparse
 from rasa.core.actions.action import RemoteAction
-from rasa.engine.graph import ExecutionContext
+from rasa.engine.exceptions import GraphComponentException, GraphRunError
+from rasa.engine.graph import ExecutionContext, GraphComponent, GraphSchema, SchemaNode
+from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.nlu.classifiers.diet_classifier import DIETClassifier
@@ -55,6 +58,7 @@ ANSWER = {
 
 
 def test_the_server_uses_the_fixes() -> None:
+    assert rasa.core.processor.DaskGraphRunner is rasa_patches.SequentialGraphRunner
     assert RemoteAction._validate_action_result is rasa_patches.validate_action_result
     assert Event.resolve_by_type("slot") is rasa_patches.event_classes()["slot"]
 
@@ -403,7 +407,18 @@ loaded = rss_mib(os.getpid())
 texts = [text for text, _ in load_examples(Path(examples))]
 async def parse():
     return [await agent.parse_message(text) for text in texts]
-print(json.dumps({{"rss": loaded, "parses": asyncio.run(parse())}}, default=str))
+async def talk():
+    said = []
+    for text in ["こんにちは", "電子証明書の更新の持ち物は？", "/feedback_useful",
+                 "暗証番号を忘れた", "それについて", "ありがとう"]:
+        said += [m.get("text") for m in await agent.handle_text(text, sender_id="c")]
+    tracker = await agent.tracker_store.retrieve("c")
+    actions = [e.action_name for e in tracker.events if hasattr(e, "action_name")]
+    return said, actions
+parses = asyncio.run(parse())
+said, actions = asyncio.run(talk())
+print(json.dumps({{"rss": loaded, "parses": parses, "said": said, "actions": actions}},
+                 default=str))
 """
 
 
@@ -436,6 +451,86 @@ def test_the_bots_model_parses_the_same_with_far_less_memory(model_path: Path) -
     # Every intent, ranking, response selection and confidence, to the last bit
     # (JSON keeps a float's every digit).
     assert ours["parses"] == rasas["parses"]
+    # And a conversation (the policy graph run once an action): the same actions and
+    # the same words.
+    assert ours["actions"] == rasas["actions"]
+    assert "utter_faq" in ours["actions"] and "utter_ask_feedback" in ours["actions"]
+    assert ours["said"] == rasas["said"]
     # Measured 940 against 1,607 MiB (bench/RESULTS.md): the optimiser's slots and
     # the training step are gone.
     assert ours["rss"] < rasas["rss"] - 400
+
+
+# The graph runner: Rasa's nodes, called in order without dask.
+
+
+class _Double(GraphComponent):
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context):  # type: ignore[no-untyped-def]
+        return cls()
+
+    def run(self, x: int) -> int:
+        return 2 * x
+
+
+class _Add(_Double):
+    def run(self, x: int, y: int) -> int:  # type: ignore[override]
+        if x + y > 1000:
+            raise RuntimeError("too large")
+        return x + y
+
+
+def _schema() -> GraphSchema:
+    def node(uses: type, is_target: bool = False, **needs: str) -> SchemaNode:
+        return SchemaNode(needs, uses, "create", "run", {}, is_target=is_target)
+
+    return GraphSchema(
+        {
+            "a": node(_Double, x="__in__"),
+            "b": node(_Double, x="a"),
+            "c": node(_Add, is_target=True, x="b", y="a"),
+            "d": node(_Add, is_target=True, x="c", y="__in__"),
+            "unused": node(_Double, x="__other__"),
+        }
+    )
+
+
+@pytest.mark.parametrize("targets", [None, ["c"], ["b", "d"], ["a"]])
+@pytest.mark.parametrize("value", [1, 7])
+def test_the_sequential_runner_gives_what_dask_gives(
+    tmp_path: Path, targets: list[str] | None, value: int
+) -> None:
+    runners = [
+        cls.create(
+            _schema(),
+            LocalModelStorage(tmp_path),
+            ExecutionContext(_schema(), "m"),  # type: ignore[arg-type]
+        )
+        for cls in (DaskGraphRunner, rasa_patches.SequentialGraphRunner)
+    ]
+    dask, ours = (r.run({"__in__": value}, targets) for r in runners)
+    assert ours == dask
+    # The order is computed once per target set and reused.
+    runner = runners[1]
+    assert runner.run({"__in__": value}, targets) == dask
+    assert len(runner._plans) == 1
+
+
+@pytest.mark.parametrize(
+    "runner_class", [DaskGraphRunner, rasa_patches.SequentialGraphRunner]
+)
+def test_the_sequential_runner_fails_as_dask_does(
+    tmp_path: Path, runner_class: type
+) -> None:
+    runner = runner_class.create(
+        _schema(),
+        LocalModelStorage(tmp_path),
+        ExecutionContext(_schema(), "m"),  # type: ignore[arg-type]
+    )
+    with pytest.raises(GraphRunError, match="clashes"):
+        runner.run({"__in__": "a"}, ["c"])
+    # An input named like a node stands in for it.
+    assert runner.run({"__in__": 1, "a": 5}, ["c"]) == {"c": 15}
+    with pytest.raises(GraphComponentException, match="node c") as failed:
+        runner.run({"__in__": 400}, ["c"])
+    assert isinstance(failed.value.__cause__, RuntimeError)
