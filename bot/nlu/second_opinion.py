@@ -4,13 +4,13 @@ DIET and the ResponseSelector are one kind of model (dense layers over the same 
 features), so they tend to be confidently wrong together. This component is another
 kind: multinomial logistic regression over TF-IDF character n-grams (``char_wb``,
 1–4, sublinear term frequency) of the text followed by its words' readings from the
-Sudachi tokenizer (so that ｼｮｳﾒｲｼｮ and しょうめいしょ meet 証明書), one label per answer the bot can give
-(``faq/pin``, ``out_of_scope/city_other``, ``greet``, ``check_expiry``...). It learns
-in seconds, predicts in well under a millisecond, and on the dev sets it is right where
-DIET is wrong often enough that a blend of the two answers more questions right and
-fewer wrongly than either (bench/RESULTS.md). The answer gate blends the rankings
-(:func:`bot.nlu.answer_gate.blend`); this component only adds its ranking to the
-message under :data:`SECOND_OPINION`.
+Sudachi tokenizer (so that ｼｮｳﾒｲｼｮ and しょうめいしょ meet 証明書), with one label
+per answer the bot can give (``faq/pin``, ``out_of_scope/city_other``, ``greet``,
+``check_expiry``...). It learns in seconds and predicts in well under a millisecond;
+on the dev sets it is right where DIET is wrong often enough that a blend of the two
+answers more questions right and fewer wrongly than either (bench/RESULTS.md). The
+answer gate blends the rankings (:func:`bot.nlu.answer_gate.blend`); this component
+only adds its ranking to the message under :data:`SECOND_OPINION`.
 
 The model is stored as plain arrays and JSON (no pickle): the n-gram vocabulary, the
 inverse document frequencies, the weights and the labels.
@@ -53,7 +53,7 @@ FORMAT = "3: text and readings; weights (features, labels)"
 
 
 def normalized(text: str) -> str:
-    """The text as the model reads it: NFKC (half-width kana, full-width digits), lower."""
+    """Return the text as the model reads it: NFKC (kana, digits), lower case."""
     return unicodedata.normalize("NFKC", text).lower()
 
 
