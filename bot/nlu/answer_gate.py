@@ -407,17 +407,12 @@ class AnswerGate(StatelessComponent):
             raw_intents, raw_selectors, second, self.config.second_opinion_weight
         )
         if intents != raw_intents:
-            message.set(
-                INTENT_RANKING_KEY,
-                [
-                    {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
-                    for name, confidence in intents
-                ],
-                add_to_output=True,
-            )
-            message.set(
-                INTENT, dict(message.get(INTENT_RANKING_KEY)[0]), add_to_output=True
-            )
+            ranking = [
+                {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
+                for name, confidence in intents
+            ]
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            message.set(INTENT, dict(ranking[0]), add_to_output=True)
         decision = decide(intents, selectors, self.config, message.get(TEXT) or "")
         oos_key = decision.key if decision.action == "refer" else None
         faq_key = decision.key if decision.intent == FAQ else None

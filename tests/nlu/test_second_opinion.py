@@ -12,6 +12,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
 
 from bot.nlu.second_opinion import (
     FORMAT,
@@ -40,31 +41,43 @@ TEXTS = [t for t, _ in EXAMPLES]
 LABELS = [label for _, label in EXAMPLES]
 
 
-def test_features_are_sklearns_tfidf() -> None:
-    model = LinearModel.fit(TEXTS, LABELS, CONFIG)
-    reference = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True
-    )
-    reference.fit([normalized(t) for t in TEXTS])
-    queries = ["暗証番号を忘れた", "ｺｳｼﾝ の 持ち物", "天気"]
-    ours = model.features(queries).toarray()
-    theirs = reference.transform([normalized(q) for q in queries]).toarray()
-    assert ours.shape == theirs.shape
-    np.testing.assert_allclose(ours, theirs, atol=1e-12)
+QUERIES = [
+    "暗証番号を忘れた",
+    "ｺｳｼﾝ の 持ち物",
+    "ﾓﾁﾓﾉ は？ | モチモノ",
+    "天気",
+    "zzz",
+    "",
+    "更新更新更新",
+    "こんばんは",
+]
 
 
-def test_probabilities_are_the_regressions() -> None:
+def _sklearns() -> Pipeline:
+    """The same model as sklearn computes it, end to end."""
+    return make_pipeline(
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True),
+        LogisticRegression(C=CONFIG["C"], max_iter=5000),
+    ).fit([normalized(t) for t in TEXTS], LABELS)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_ranking_is_sklearns_tfidf_and_regression(query: str) -> None:
     model = LinearModel.fit(TEXTS, LABELS, CONFIG)
-    reference = LogisticRegression(C=CONFIG["C"], max_iter=5000)
-    reference.fit(model.features(TEXTS), LABELS)
-    queries = ["暗証番号を忘れた", "持ち物は", "こんばんは"]
+    reference = _sklearns()
     assert model.labels == tuple(reference.classes_)
-    np.testing.assert_allclose(
-        model.probabilities(queries),
-        reference.predict_proba(model.features(queries)),
-        atol=1e-9,
+    assert model.vocabulary == reference[0].vocabulary_
+    expected = reference.predict_proba([normalized(query)])[0]
+    ranking = dict(model.ranking(query))
+    assert [ranking[label] for label in model.labels] == pytest.approx(
+        list(expected), abs=1e-9
     )
-    ranking = model.ranking("暗証番号を忘れてしまいました")
+
+
+def test_ranking_is_ordered_and_sums_to_one() -> None:
+    ranking = LinearModel.fit(TEXTS, LABELS, CONFIG).ranking(
+        "暗証番号を忘れてしまいました"
+    )
     assert ranking[0][0] == "faq/pin"
     assert [p for _, p in ranking] == sorted((p for _, p in ranking), reverse=True)
     assert sum(p for _, p in ranking) == pytest.approx(1.0)
@@ -158,15 +171,3 @@ def test_weights_of_another_shape_are_refused(tmp_path: Path) -> None:
             resource,
             ExecutionContext(None, "second_opinion"),  # type: ignore[arg-type]
         )
-
-
-@pytest.mark.parametrize(
-    "text", ["暗証番号を忘れた", "ﾓﾁﾓﾉ は？ | モチモノ", "zzz", "", "更新更新更新"]
-)
-def test_one_message_ranking_is_the_batch_computation(text: str) -> None:
-    model = LinearModel.fit(TEXTS, LABELS, CONFIG)
-    expected = model.probabilities([text])[0]
-    ranking = dict(model.ranking(text))
-    assert [ranking[label] for label in model.labels] == pytest.approx(
-        list(expected), abs=1e-12
-    )
