@@ -39,6 +39,18 @@ same work either way. ``SequentialGraphRunner`` orders each target set's subgrap
 once and calls the same node objects in that order with the same arguments;
 training keeps Rasa's dask runner.
 
+The rule policy, three times a message: Rasa rebuilds the states of the whole
+conversation from its first event for every prediction (twice for the first one, from
+the message's text and then from its intent); ``past_states`` keeps each live
+tracker's replay and continues it with the events appended since, falling back to
+Rasa's replay whenever history was undone or reset. It then matches every rule
+against every state back to the conversation's start, although a rule only looks as
+far back as it is long; ``get_possible_keys`` stops past the longest rule still
+possible. And the ResponseSelector looks up each label of its ranking by searching
+every response of the domain; ``resolve_intent_response_key`` builds that lookup
+once. All three give Rasa's results (tests/test_rasa_patches.py checks them against
+Rasa's functions on generated conversations and rules).
+
 ``install()`` runs when the tracker store is loaded (bot/privacy/tracker_store.py),
 which both profiles name in their endpoints file, so every Rasa server gets it
 before it loads the model (``rasa.core.agent.load_agent`` creates the stores first).
@@ -46,8 +58,10 @@ before it loads the model (``rasa.core.agent.load_agent`` creates the stores fir
 
 from __future__ import annotations
 
+import itertools
 import logging
 import weakref
+from dataclasses import dataclass, field
 from functools import cache
 from graphlib import TopologicalSorter
 from typing import Any, TypeVar
@@ -57,10 +71,24 @@ import rasa.core.processor
 import tensorflow as tf
 from keras.utils import tf_utils
 from rasa.core.actions.action import RemoteAction
+from rasa.core.policies.rule_policy import RulePolicy
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
+from rasa.nlu.selectors.response_selector import ResponseSelector
 from rasa.shared.constants import DIAGNOSTIC_DATA, DOCS_BASE_URL
-from rasa.shared.core.events import Event
+from rasa.shared.core.domain import Domain, State
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionReverted,
+    ActiveLoop,
+    Event,
+    Restarted,
+    SessionStarted,
+    UserUtteranceReverted,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data import util as training_data_util
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.utils.common import all_subclasses
@@ -76,6 +104,9 @@ _original_resolve_by_type = Event.resolve_by_type
 _original_model_load = RasaModel.load.__func__
 _original_rasa_predict = RasaModel._rasa_predict
 _original_get_all_features = Message.get_all_features
+_original_past_states = DialogueStateTracker.past_states
+_original_get_possible_keys = RulePolicy._get_possible_keys
+_original_resolve_intent_response_key = ResponseSelector._resolve_intent_response_key
 
 ModelT = TypeVar("ModelT", bound=RasaModel)
 
@@ -340,6 +371,200 @@ class SequentialGraphRunner(DaskGraphRunner):  # type: ignore[misc]
         return dict(results[target] for target in run_targets)
 
 
+# Events after which the events applied so far are no longer a prefix of the events
+# applied then (DialogueStateTracker.applied_events): they reset or undo history, or
+# (ActiveLoop) change which loop executions are undone.
+_REWRITING = (
+    Restarted,
+    SessionStarted,
+    ActionReverted,
+    UserUtteranceReverted,
+    ActiveLoop,
+)
+
+
+@dataclass
+class _Replay:
+    """A tracker's history replayed so far, as ``generate_all_prior_trackers`` does.
+
+    ``seen`` are the tracker's events replayed (all of them, in order), ``replayed``
+    the tracker rebuilt from their applied events, ``states`` the state before each
+    applied ``ActionExecuted``.
+    """
+
+    tracker: weakref.ref[DialogueStateTracker]
+    domain: weakref.ref[Domain]
+    omit_unset_slots: bool
+    loop_names: frozenset[str]
+    replayed: DialogueStateTracker
+    seen: list[Event] = field(default_factory=list)
+    states: list[State] = field(default_factory=list)
+
+    @classmethod
+    def start(
+        cls, tracker: DialogueStateTracker, domain: Domain, omit_unset_slots: bool
+    ) -> _Replay:
+        events = list(tracker.events)
+        replay = cls(
+            weakref.ref(tracker),
+            weakref.ref(domain),
+            omit_unset_slots,
+            frozenset(e.name for e in events if isinstance(e, ActiveLoop) and e.name),
+            tracker.init_copy(),
+            events,
+        )
+        replay._apply(tracker.applied_events(), domain)
+        return replay
+
+    def follows(
+        self, tracker: DialogueStateTracker, domain: Domain, omit_unset_slots: bool
+    ) -> bool:
+        """Whether this is ``tracker``'s replay, and its new events extend it."""
+        events = tracker.events
+        if (
+            self.tracker() is not tracker
+            or self.domain() is not domain
+            or self.omit_unset_slots != omit_unset_slots
+        ):
+            return False
+        seen = self.seen
+        if len(events) < len(seen) or not all(
+            a is b for a, b in zip(seen, events, strict=False)
+        ):
+            return False
+        new = list(itertools.islice(events, len(seen), None))
+        if any(
+            isinstance(e, _REWRITING)
+            or (isinstance(e, ActionExecuted) and e.action_name in self.loop_names)
+            for e in new
+        ):
+            return False
+        seen.extend(new)
+        self._apply(new, domain)
+        return True
+
+    def _apply(self, events: list[Event], domain: Domain) -> None:
+        for event in events:
+            if isinstance(event, ActionExecuted):
+                self.states.append(self._state(domain))
+            self.replayed.update(event)
+
+    def _state(self, domain: Domain) -> State:
+        state = domain.get_active_state(
+            self.replayed, omit_unset_slots=self.omit_unset_slots
+        )
+        return domain._clean_state(state)
+
+    def past_states(self, domain: Domain) -> list[State]:
+        """The states, each a new dictionary (callers change them in place)."""
+        states = [
+            {kind: dict(sub_state) for kind, sub_state in state.items()}
+            for state in self.states
+        ]
+        states.append(self._state(domain))
+        return states
+
+
+# Replays by id of their (live) tracker.
+_replays: dict[int, _Replay] = {}
+
+
+def past_states(
+    tracker: DialogueStateTracker,
+    domain: Domain,
+    omit_unset_slots: bool = False,
+    ignore_rule_only_turns: bool = False,
+    rule_only_data: dict[str, Any] | None = None,
+) -> list[State]:
+    """``DialogueStateTracker.past_states``, replaying only the events that are new.
+
+    Rasa replays the whole conversation on each call: twice for the first prediction
+    after a message (from its text, then from its intent) and once for every later
+    one. Here a tracker's replay is kept while the tracker lives and continued with
+    the events appended since; anything else (an event that undoes or resets
+    history, a loop's action, another domain, rule-only turns to hide) gets Rasa's
+    full replay. The states are the same (tests/test_rasa_patches.py).
+    """
+    if ignore_rule_only_turns:
+        states: list[State] = _original_past_states(
+            tracker, domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data
+        )
+        return states
+    key = id(tracker)
+    replay = _replays.get(key)
+    if replay is None or not replay.follows(tracker, domain, omit_unset_slots):
+        replay = _Replay.start(tracker, domain, omit_unset_slots)
+        if len(_replays) > 10_000:  # trackers kept alive elsewhere: bound the memory
+            _replays.clear()
+        _replays[key] = replay
+        weakref.finalize(tracker, _forget_replay, key, replay)
+    return replay.past_states(domain)
+
+
+def _forget_replay(key: int, replay: _Replay) -> None:
+    if _replays.get(key) is replay:
+        del _replays[key]
+
+
+# Number of states of each rule key (keys are fixed once the policy is trained).
+_rule_lengths: dict[str, int] = {}
+
+
+def get_possible_keys(
+    policy: RulePolicy, lookup: dict[str, str], states: list[State]
+) -> set[str]:
+    """``RulePolicy._get_possible_keys``, stopping where every rule left has matched.
+
+    Rasa checks every rule against every state of the conversation, from the last
+    one back; a rule is satisfied by any state further back than its own length, so
+    once the walk is past the longest rule still possible (or none is left), the
+    set can no longer change.
+    """
+    possible_keys = set(lookup)
+    for turn_index, state in enumerate(reversed(states)):
+        longest = 0
+        for key in possible_keys:
+            length = _rule_lengths.get(key)
+            if length is None:
+                length = _rule_lengths[key] = len(policy._rule_key_to_state(key))
+            longest = max(longest, length)
+        if turn_index >= longest:
+            break
+        possible_keys = {
+            key
+            for key in possible_keys
+            if policy._is_rule_applicable(key, turn_index, state)
+        }
+    return possible_keys
+
+
+# Selector attribute holding (its responses, {label name: intent response key}).
+_RESPONSE_KEYS = "_ecert_response_keys"
+
+
+def resolve_intent_response_key(
+    selector: ResponseSelector, label: dict[str, str | None]
+) -> str | None:
+    """``ResponseSelector._resolve_intent_response_key`` from a table built once.
+
+    Rasa searches every response of the domain for each label of the ranking (each
+    response key, then each response's text); the table holds the first match of
+    each name in that same order.
+    """
+    known = selector.__dict__.get(_RESPONSE_KEYS)
+    if known is None or known[0] is not selector.responses:
+        table: dict[Any, str] = {}
+        for key, responses in selector.responses.items():
+            search_key = training_data_util.template_key_to_intent_response_key(key)
+            table.setdefault(search_key, search_key)
+            for response in responses:
+                table.setdefault(response.get(TEXT, ""), search_key)
+        known = (selector.responses, table)
+        selector.__dict__[_RESPONSE_KEYS] = known
+    found: str | None = known[1].get(label.get("name"))
+    return found
+
+
 def install() -> None:
     """Apply the fixes (idempotent)."""
     rasa.core.processor.DaskGraphRunner = SequentialGraphRunner
@@ -348,3 +573,6 @@ def install() -> None:
     RasaModel.load = classmethod(load_for_inference)
     RasaModel._rasa_predict = rasa_predict
     Message.get_all_features = get_all_features
+    DialogueStateTracker.past_states = past_states
+    RulePolicy._get_possible_keys = get_possible_keys
+    ResponseSelector._resolve_intent_response_key = resolve_intent_response_key

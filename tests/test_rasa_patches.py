@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
 import sys
+from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +17,10 @@ import numpy as np
 import pytest
 import rasa.core.processor
 import scipy.sparse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rasa.core.actions.action import RemoteAction
+from rasa.core.policies.rule_policy import RulePolicy
 from rasa.engine.exceptions import GraphComponentException, GraphRunError
 from rasa.engine.graph import ExecutionContext, GraphComponent, GraphSchema, SchemaNode
 from rasa.engine.runner.dask import DaskGraphRunner
@@ -26,7 +32,23 @@ from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
 )
 from rasa.nlu.selectors.response_selector import ResponseSelector
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
-from rasa.shared.core.events import Event
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionExecutionRejected,
+    ActionReverted,
+    ActiveLoop,
+    BotUttered,
+    Event,
+    FollowupAction,
+    LoopInterrupted,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUtteranceReverted,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import (
     FEATURE_TYPE_SENTENCE,
     INTENT,
@@ -534,3 +556,162 @@ def test_the_sequential_runner_fails_as_dask_does(
     with pytest.raises(GraphComponentException, match="node c") as failed:
         runner.run({"__in__": 400}, ["c"])
     assert isinstance(failed.value.__cause__, RuntimeError)
+
+
+# The rule policy's states: replayed only for the events that are new.
+
+DOMAIN = Domain.load(str(Path(__file__).resolve().parent.parent / "domain.yml"))
+
+
+def _user(intent: str | None, text: str = "text", role: str | None = None) -> Event:
+    entities = []
+    if role is not None:
+        entities = [{"entity": "date", "role": role, "value": "1985-04-03"}]
+    parse = {"name": intent, "confidence": 0.9} if intent else None
+    return UserUttered(text, intent=parse, entities=entities)
+
+
+# Event makers: every kind of event the bot's conversations hold, and those that undo
+# or reset history (a new object each time, as the processor makes them).
+EVENTS: list[Callable[[], Event]] = [
+    lambda: ActionExecuted("action_listen"),
+    lambda: ActionExecuted("utter_faq"),
+    lambda: ActionExecuted("utter_ask_feedback"),
+    lambda: ActionExecuted("action_compute_expiry", hide_rule_turn=True),
+    lambda: ActionExecuted("expiry_form"),
+    lambda: ActionExecuted("validate_expiry_form"),
+    lambda: ActionExecuted("action_session_start"),
+    lambda: _user("faq", "持ち物は"),
+    lambda: _user("check_expiry"),
+    lambda: _user("inform_date", role="birth"),
+    lambda: _user(None, "テキストだけ"),
+    lambda: BotUttered("答え"),
+    lambda: SlotSet("birth_date", "1985-04-03"),
+    lambda: SlotSet("requested_slot", "issue_date"),
+    lambda: SlotSet("adult_ward", True),
+    lambda: ActiveLoop("expiry_form"),
+    lambda: ActiveLoop(None),
+    lambda: LoopInterrupted(True),
+    lambda: ActionExecutionRejected("expiry_form"),
+    lambda: FollowupAction("utter_faq"),
+    lambda: Restarted(),
+    lambda: SessionStarted(),
+    lambda: ActionReverted(),
+    lambda: UserUtteranceReverted(),
+]
+
+
+def _rasas_states(tracker: DialogueStateTracker, **kwargs: Any) -> list[Any]:
+    states: list[Any] = rasa_patches._original_past_states(tracker, DOMAIN, **kwargs)
+    return states
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(0, len(EVENTS) - 1), max_size=60),
+    st.sampled_from([None, 12]),
+    st.booleans(),
+)
+def test_past_states_are_rasas_after_every_event(
+    picks: list[int], max_history: int | None, omit_unset_slots: bool
+) -> None:
+    tracker = DialogueStateTracker.from_events(
+        "s", [], slots=DOMAIN.slots, max_event_history=max_history
+    )
+    for pick in picks:
+        tracker.update(EVENTS[pick](), DOMAIN)
+        ours = tracker.past_states(DOMAIN, omit_unset_slots=omit_unset_slots)
+        assert ours == _rasas_states(tracker, omit_unset_slots=omit_unset_slots)
+        # Callers change the states in place (text or intent of the last message):
+        # that does not reach the next call.
+        for state in ours:
+            state.clear()
+        again = tracker.past_states(DOMAIN, omit_unset_slots=omit_unset_slots)
+        assert again == _rasas_states(tracker, omit_unset_slots=omit_unset_slots)
+
+
+def test_past_states_start_again_for_another_tracker_domain_or_history() -> None:
+    events = [
+        ActionExecuted("action_listen"),
+        _user("faq"),
+        ActionExecuted("utter_faq"),
+    ]
+    tracker = DialogueStateTracker.from_events("s", events, slots=DOMAIN.slots)
+    assert tracker.past_states(DOMAIN) == _rasas_states(tracker)
+    # The same events in another tracker, another domain, the events replaced.
+    other = DialogueStateTracker.from_events("s", events[:2], slots=DOMAIN.slots)
+    assert other.past_states(DOMAIN) == _rasas_states(other)
+    domain = Domain.from_dict({"intents": ["faq"], "actions": ["utter_faq"]})
+    assert tracker.past_states(domain) == rasa_patches._original_past_states(
+        tracker, domain
+    )
+    tracker.events = deque(events[:1] + [_user("greet")])
+    assert tracker.past_states(DOMAIN) == _rasas_states(tracker)
+    # Rule-only turns to hide: Rasa's replay.
+    hidden = tracker.past_states(DOMAIN, ignore_rule_only_turns=True, rule_only_data={})
+    assert hidden == _rasas_states(
+        tracker, ignore_rule_only_turns=True, rule_only_data={}
+    )
+    # A replay goes with its tracker.
+    del tracker, other
+    gc.collect()
+    assert not rasa_patches._replays
+
+
+def _rule_policy(tmp_path: Path) -> RulePolicy:
+    return RulePolicy(
+        RulePolicy.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("rules"),
+        ExecutionContext(None, "rules"),  # type: ignore[arg-type]
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_rule_keys_are_rasas(
+    tmp_path_factory: pytest.TempPathFactory, data: Any
+) -> None:
+    policy = _rule_policy(tmp_path_factory.mktemp("rules"))
+    conversation = DialogueStateTracker.from_events("s", [], slots=DOMAIN.slots)
+    for pick in data.draw(st.lists(st.integers(0, len(EVENTS) - 1), max_size=40)):
+        conversation.update(EVENTS[pick](), DOMAIN)
+    states = rasa_patches._original_past_states(conversation, DOMAIN)
+    # Rules from stretches of this and other conversations, some made looser (a
+    # feature left out) and some starting the conversation.
+    rules = {}
+    for _ in range(data.draw(st.integers(0, 12))):
+        start = data.draw(st.integers(0, len(states) - 1))
+        rule = [dict(s) for s in states[start : start + data.draw(st.integers(1, 4))]]
+        if data.draw(st.booleans()):
+            rule[0].pop(data.draw(st.sampled_from(sorted(rule[0]) or ["user"])), None)
+        if data.draw(st.booleans()):
+            rule = [{}] + rule
+        rules[json.dumps(rule, sort_keys=True)] = "utter_faq"
+    ours = rasa_patches.get_possible_keys(policy, rules, states)
+    assert ours == rasa_patches._original_get_possible_keys(policy, rules, states)
+
+
+def test_response_keys_are_found_as_rasa_finds_them(tmp_path: Path) -> None:
+    selector = ResponseSelector(
+        ResponseSelector.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("selector"),
+        ExecutionContext(None, "selector"),  # type: ignore[arg-type]
+        responses={
+            "utter_faq/bring": [{"text": "持ち物"}, {"text": "共通"}],
+            "utter_faq/where": [{"text": "共通"}, {"text": "faq/bring"}],
+            "utter_faq/pin": [{"text": "faq/where"}, {"image": "x"}],
+            "utter_greet": [{"text": "こんにちは"}],
+        },
+    )
+    names = ["faq/bring", "faq/where", "faq/pin", "greet", "持ち物", "共通", "", None]
+    names += ["こんにちは", "utter_greet", "faq/none"]
+    for name in names:
+        label = {"name": name}
+        assert selector._resolve_intent_response_key(
+            label
+        ) == rasa_patches._original_resolve_intent_response_key(selector, label)
+    # New responses: a new table.
+    selector.responses = {"utter_faq/bring": [{"text": "持ち物"}]}
+    assert selector._resolve_intent_response_key({"name": "共通"}) is None
