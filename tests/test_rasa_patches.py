@@ -715,3 +715,54 @@ def test_response_keys_are_found_as_rasa_finds_them(tmp_path: Path) -> None:
     # New responses: a new table.
     selector.responses = {"utter_faq/bring": [{"text": "持ち物"}]}
     assert selector._resolve_intent_response_key({"name": "共通"}) is None
+
+
+def _sparse(rows: int, columns: int, seed: int, fmt: str = "coo") -> Any:
+    matrix = scipy.sparse.random(
+        rows, columns, density=0.3, format=fmt, dtype=np.float32, random_state=seed
+    )
+    return matrix
+
+
+@pytest.mark.parametrize("rows", [1, 4])
+def test_sparse_features_are_joined_as_scipy_joins_them(rows: int) -> None:
+    pairs = [
+        (_sparse(rows, 7, 1), _sparse(rows, 5, 2)),
+        (_sparse(rows, 7, 3), scipy.sparse.coo_matrix((rows, 9), dtype=np.float32)),
+        (_sparse(rows, 70_000, 4), _sparse(rows, 3, 5)),
+    ]
+    for left, right in pairs:
+        ours = Features(left, FEATURE_TYPE_SENTENCE, TEXT, "a")
+        rasas = Features(left, FEATURE_TYPE_SENTENCE, TEXT, "a")
+        ours.combine_with_features(Features(right, FEATURE_TYPE_SENTENCE, TEXT, "b"))
+        rasa_patches._original_combine_sparse_features(
+            rasas, Features(right, FEATURE_TYPE_SENTENCE, TEXT, "b")
+        )
+        a, b = ours.features, rasas.features
+        assert type(a) is type(b) and a.shape == b.shape and a.dtype == b.dtype
+        for name in ("row", "col", "data"):
+            assert getattr(a, name).dtype == getattr(b, name).dtype
+            np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+
+
+def test_other_sparse_features_are_joined_by_scipy() -> None:
+    # CSR, mixed dtypes: Rasa's way, the same result type.
+    left = Features(_sparse(2, 4, 1, "csr"), FEATURE_TYPE_SENTENCE, TEXT, "a")
+    left.combine_with_features(
+        Features(_sparse(2, 3, 2), FEATURE_TYPE_SENTENCE, TEXT, "b")
+    )
+    assert left.features.shape == (2, 7)
+    wide = Features(
+        _sparse(2, 4, 1).astype(np.float64), FEATURE_TYPE_SENTENCE, TEXT, "a"
+    )
+    wide.combine_with_features(
+        Features(_sparse(2, 3, 2), FEATURE_TYPE_SENTENCE, TEXT, "b")
+    )
+    assert wide.features.dtype == np.float64
+    # Different numbers of rows: Rasa's error.
+    with pytest.raises(ValueError, match="sequence dimensions do not match"):
+        Features(
+            _sparse(2, 4, 1), FEATURE_TYPE_SENTENCE, TEXT, "a"
+        ).combine_with_features(
+            Features(_sparse(3, 4, 1), FEATURE_TYPE_SENTENCE, TEXT, "b")
+        )
