@@ -189,7 +189,7 @@ def running_bot(
             [
                 sys.executable,
                 "-m",
-                "rasa",
+                "bot.rasa_server",
                 "run",
                 "--model",
                 str(model),

@@ -96,6 +96,12 @@ def test_memory_stays_bounded_under_oversized_messages(bot: Bot) -> None:
     assert "本庁市民課" in bot.texts("junk-after", "どこで更新できますか")
 
 
+def test_the_rasa_server_runs_without_jax(bot: Bot) -> None:
+    # bot/rasa_server.py: JAX's XLA library (~90 MiB) is never loaded.
+    maps = Path(f"/proc/{bot.rasa_pid}/maps").read_text()
+    assert "libtensorflow" in maps and "jaxlib" not in maps
+
+
 def test_a_flood_from_one_sender_is_limited_and_others_are_served(bot: Bot) -> None:
     statuses = [
         post(bot, b'{"sender": "abuse-2", "message": "\xe3\x81\x82"}').status_code
