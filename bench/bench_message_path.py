@@ -1,7 +1,7 @@
 """Where one FAQ message's time goes inside the Rasa server, measured in process.
 
 Usage:
-    .venv/bin/python bench/bench_message_path.py [--messages 600]
+    .venv/bin/python bench/bench_message_path.py [--messages 600] [--rounds 6]
         [--model models/current.tar.gz] [--reference] [--profile /tmp/path.prof]
 
 Loads the model the way ``rasa run`` does with the embedded profile (the SQLite
@@ -11,8 +11,8 @@ started: an FAQ must not need it) and sends it ``--messages`` FAQ messages throu
 bench_vs_reference.py does over HTTP. Prints the process CPU time a message and the
 time spent inside each graph node, the tracker store and the rest of Rasa's message
 handling. ``--reference`` does the same for the reference bot of bench/reference/
-(in-memory store) in the same process, after this bot, so the work of the two can be
-compared without the HTTP layer and the load generator (the reference then also gets
+(in-memory store) in the same process, in rounds alternating with this bot's, so the
+work of the two can be compared without the HTTP layer and the load generator (the reference then also gets
 bot/rasa_patches.py's fixes, which are process-wide; over HTTP it runs without them).
 ``--profile`` writes a cProfile of this bot's messages.
 """
@@ -99,47 +99,59 @@ async def send_all(agent: Any, messages: int) -> list[float]:
     return latencies
 
 
-def measure(label: str, agent: Any, messages: int, profile: str | None = None) -> float:
-    """Send the messages twice (warm-up, then measured); print; return CPU ms."""
-    timings = Timings()
-    store = agent.tracker_store
-    asyncio.run(send_all(agent, 30))
-    time_nodes(agent, timings)
-    store.retrieve = timings.wrap_async("store retrieve", store.retrieve)
-    store.save = timings.wrap_async("store save", store.save)
-    profiler = cProfile.Profile() if profile else None
-    cpu = time.process_time()
-    wall = time.perf_counter()
-    if profiler:
-        profiler.enable()
-    latencies = asyncio.run(send_all(agent, messages))
-    if profiler:
-        profiler.disable()
-        profiler.dump_stats(profile)
-    cpu_ms = (time.process_time() - cpu) * 1000 / messages
-    wall_ms = (time.perf_counter() - wall) * 1000 / messages
-    print(f"\n{label}: {messages} FAQ messages, a new conversation every 10")
-    print(
-        f"  CPU {cpu_ms:.2f} ms a message, wall {wall_ms:.2f} ms, "
-        f"p50 {statistics.median(latencies):.2f} ms"
-    )
-    inside = 0.0
-    for name, seconds in sorted(timings.seconds.items(), key=lambda kv: -kv[1]):
-        ms = seconds * 1000 / messages
-        if not name.startswith("store"):
-            inside += ms
-        per_call = timings.calls[name] / messages
-        print(f"  {name:<58} {ms:6.2f} ms  ({per_call:.1f} calls)")
-    store_ms = (
-        sum(timings.seconds[n] for n in ("store retrieve", "store save"))
-        * 1000
-        / messages
-    )
-    print(
-        f"  {'rest (Rasa around the nodes, runner, events, NLG)':<58} "
-        f"{wall_ms - inside - store_ms:6.2f} ms"
-    )
-    return cpu_ms
+class Measured:
+    """One bot's agent, its node and store timings, and its totals over rounds."""
+
+    def __init__(self, label: str, agent: Any) -> None:
+        self.label = label
+        self.agent = agent
+        self.timings = Timings()
+        self.cpu = 0.0
+        self.wall = 0.0
+        self.latencies: list[float] = []
+        asyncio.run(send_all(agent, 30))  # warm-up: first calls load lazily
+        time_nodes(agent, self.timings)
+        store = agent.tracker_store
+        store.retrieve = self.timings.wrap_async("store retrieve", store.retrieve)
+        store.save = self.timings.wrap_async("store save", store.save)
+
+    def round(self, messages: int, profiler: cProfile.Profile | None = None) -> None:
+        cpu = time.process_time()
+        wall = time.perf_counter()
+        if profiler:
+            profiler.enable()
+        self.latencies += asyncio.run(send_all(self.agent, messages))
+        if profiler:
+            profiler.disable()
+        self.cpu += time.process_time() - cpu
+        self.wall += time.perf_counter() - wall
+
+    def cpu_ms(self) -> float:
+        return self.cpu * 1000 / len(self.latencies)
+
+    def report(self) -> None:
+        messages = len(self.latencies)
+        wall_ms = self.wall * 1000 / messages
+        print(f"\n{self.label}: {messages} FAQ messages, a new conversation every 10")
+        print(
+            f"  CPU {self.cpu_ms():.2f} ms a message, wall {wall_ms:.2f} ms, "
+            f"p50 {statistics.median(self.latencies):.2f} ms"
+        )
+        inside = 0.0
+        store_ms = 0.0
+        seconds = self.timings.seconds
+        for name, total in sorted(seconds.items(), key=lambda kv: -kv[1]):
+            ms = total * 1000 / messages
+            if name.startswith("store"):
+                store_ms += ms
+            else:
+                inside += ms
+            per_call = self.timings.calls[name] / messages
+            print(f"  {name:<58} {ms:6.2f} ms  ({per_call:.1f} calls)")
+        print(
+            f"  {'rest (Rasa around the nodes, runner, events, NLG)':<58} "
+            f"{wall_ms - inside - store_ms:6.2f} ms"
+        )
 
 
 def load(model: Path, endpoints: Path | None) -> Any:
@@ -162,6 +174,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=600)
     parser.add_argument("--model", default=str(ROOT / "models" / "current.tar.gz"))
+    parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--reference", action="store_true")
     parser.add_argument("--profile", help="write a cProfile of this bot's messages")
     args = parser.parse_args()
@@ -171,14 +184,24 @@ def main() -> None:
         # Not started: an FAQ answered through it would fail loudly.
         os.environ["ACTION_SERVER_URL"] = "http://127.0.0.1:9/webhook"
         os.chdir(ROOT)
-        agent = load(Path(args.model), ROOT / "endpoints.yml")
-        ours = measure("this bot", agent, args.messages, args.profile)
+        bots = [Measured("this bot", load(Path(args.model), ROOT / "endpoints.yml"))]
         if args.reference:
             from bench_vs_reference import train_reference
 
-            reference = load(train_reference(), None)
-            theirs = measure("reference", reference, args.messages)
-            print(f"\nCPU a message, this bot / reference: {ours / theirs:.2f}x")
+            bots.append(Measured("reference", load(train_reference(), None)))
+        profiler = cProfile.Profile() if args.profile else None
+        # Rounds alternate between the bots: the machine's speed drifts.
+        per_round = max(10, args.messages // args.rounds // 10 * 10)
+        for round_ in range(args.rounds):
+            for bot in bots if round_ % 2 == 0 else bots[::-1]:
+                bot.round(per_round, profiler if bot is bots[0] else None)
+        if profiler:
+            profiler.dump_stats(args.profile)
+        for bot in bots:
+            bot.report()
+        if args.reference:
+            ratio = bots[0].cpu_ms() / bots[1].cpu_ms()
+            print(f"\nCPU a message, this bot / reference: {ratio:.2f}x")
 
 
 if __name__ == "__main__":

@@ -51,7 +51,15 @@ far back as it is long; ``get_possible_keys`` stops past the longest rule still
 possible. And the ResponseSelector looks up each label of its ranking by searching
 every response of the domain; ``resolve_intent_response_key`` builds that lookup
 once. All three give Rasa's results (tests/test_rasa_patches.py checks them against
-Rasa's functions on generated conversations and rules).
+Rasa's functions on generated conversations and rules). The rule search also starts
+from the rules whose last state requires the conversation's previous action (or
+none), a table built once per lookup, instead of all of them.
+
+Two more on every message: the processor and the rule policy deep-copy events, states
+and parse data as arguments of debug log lines, evaluated even when the line is
+dropped (``DebugLogCopy`` copies only when debug lines are logged), and the processor
+asks whether the domain is empty by building an empty domain to compare with
+(``domain_is_empty`` builds it once).
 
 ``install()`` runs when the tracker store is loaded (bot/privacy/tracker_store.py),
 which both profiles name in their endpoints file, so every Rasa server gets it
@@ -60,6 +68,7 @@ before it loads the model (``rasa.core.agent.load_agent`` creates the stores fir
 
 from __future__ import annotations
 
+import copy
 import itertools
 import logging
 import weakref
@@ -70,6 +79,7 @@ from typing import Any, TypeVar
 
 import jsonschema
 import numpy as np
+import rasa.core.policies.rule_policy
 import rasa.core.processor
 import scipy.sparse
 import tensorflow as tf
@@ -80,6 +90,7 @@ from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.nlu.selectors.response_selector import ResponseSelector
 from rasa.shared.constants import DIAGNOSTIC_DATA, DOCS_BASE_URL
+from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET, USER
 from rasa.shared.core.domain import Domain, State
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -91,7 +102,7 @@ from rasa.shared.core.events import (
     UserUtteranceReverted,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import ACTION_NAME, TEXT
 from rasa.shared.nlu.training_data import util as training_data_util
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
@@ -540,9 +551,14 @@ class _Replay:
         return domain._clean_state(state)
 
     def past_states(self, domain: Domain) -> list[State]:
-        """The states, each a new dictionary (callers change them in place)."""
-        states = [
-            {kind: dict(sub_state) for kind, sub_state in state.items()}
+        """The states, each a new dictionary with a new user part.
+
+        Rasa's callers change the states they get in place, and only their user
+        parts (the text or the intent of a message removed: tracker_featurizers.py);
+        the other parts are shared with the replay.
+        """
+        states: list[State] = [
+            {**state, USER: dict(state[USER])} if USER in state else dict(state)
             for state in self.states
         ]
         states.append(self._state(domain))
@@ -593,18 +609,67 @@ def _forget_replay(key: int, replay: _Replay) -> None:
 # Number of states of each rule key (keys are fixed once the policy is trained).
 _rule_lengths: dict[str, int] = {}
 
+# Stands for "any" among the previous actions in _by_last_action.
+_ANY_ACTION = ""
+
+
+@dataclass(frozen=True)
+class _RulesByLastAction:
+    """A lookup's rule keys by the previous action their last state requires."""
+
+    keys: frozenset[str]
+    by_action: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, policy: RulePolicy, lookup: dict[str, str]) -> _RulesByLastAction:
+        by_action: dict[str, list[str]] = {}
+        for key in lookup:
+            rule_states = policy._rule_key_to_state(key)
+            action = rule_states[-1].get(PREVIOUS_ACTION, {}) if rule_states else {}
+            name = action.get(ACTION_NAME)
+            if not isinstance(name, str) or name == SHOULD_NOT_BE_SET:
+                name = _ANY_ACTION
+            by_action.setdefault(name, []).append(key)
+        return cls(frozenset(lookup), by_action)
+
+    def candidates(self, state: State) -> set[str]:
+        """The keys whose last rule state can match ``state`` as far as its action.
+
+        Rasa's ``_does_rule_match_state`` refuses a rule that requires a previous
+        action the state does not have, and ``_is_rule_applicable`` one that
+        requires any previous action when the state has none.
+        """
+        name = state.get(PREVIOUS_ACTION, {}).get(ACTION_NAME)
+        found = set(self.by_action.get(_ANY_ACTION, ()))
+        if isinstance(name, str) and name:
+            found.update(self.by_action.get(name, ()))
+        return found
+
+
+# Per lookup (by id): its keys by the previous action their last state requires.
+_by_last_action: dict[int, _RulesByLastAction] = {}
+
 
 def get_possible_keys(
     policy: RulePolicy, lookup: dict[str, str], states: list[State]
 ) -> set[str]:
-    """``RulePolicy._get_possible_keys``, stopping where every rule left has matched.
+    """``RulePolicy._get_possible_keys``, checking only rules that can still match.
 
     Rasa checks every rule against every state of the conversation, from the last
-    one back; a rule is satisfied by any state further back than its own length, so
-    once the walk is past the longest rule still possible (or none is left), the
-    set can no longer change.
+    one back. For the last state, only the rules whose last state requires that
+    state's previous action (or none) are checked: the others cannot match it. And
+    a rule is satisfied by any state further back than its own length, so once the
+    walk is past the longest rule still possible (or none is left), the set can no
+    longer change.
     """
-    possible_keys = set(lookup)
+    if not states:
+        return set(lookup)
+    index = _by_last_action.get(id(lookup))
+    if index is None or index.keys != lookup.keys():
+        if len(_by_last_action) > 64:
+            _by_last_action.clear()
+        index = _by_last_action[id(lookup)] = _RulesByLastAction.of(policy, lookup)
+    possible_keys = index.candidates(states[-1])
     for turn_index, state in enumerate(reversed(states)):
         longest = 0
         for key in possible_keys:
@@ -649,6 +714,46 @@ def resolve_intent_response_key(
     return found
 
 
+@cache
+def _empty_domain() -> dict[str, Any]:
+    empty: dict[str, Any] = Domain.empty().as_dict()
+    return empty
+
+
+def domain_is_empty(domain: Domain) -> bool:
+    """``Domain.is_empty``, comparing with the empty domain's dictionary made once.
+
+    Rasa builds an empty domain from scratch for the comparison, on every message
+    (``MessageProcessor._check_for_unseen_features``).
+    """
+    return bool(domain.as_dict() == _empty_domain())
+
+
+class DebugLogCopy:
+    """The ``copy`` module for a Rasa module that deep-copies only values to log.
+
+    Rasa's processor and rule policy deep-copy events, states and parse data for
+    their debug log lines on every message (arguments are evaluated before the
+    logger drops the line). In those two modules ``copy`` is used for nothing else
+    (tests/test_rasa_patches.py checks their source), so this stand-in copies only
+    when the module's logger lets debug lines through, and hands the value over
+    otherwise.
+    """
+
+    def __init__(self, module: str) -> None:
+        """Stand in for ``copy`` in ``module`` (whose logger decides)."""
+        self._logger = logging.getLogger(module)
+
+    def deepcopy(self, value: Any, memo: dict[int, Any] | None = None) -> Any:
+        """``copy.deepcopy`` when debug lines are logged, else ``value`` itself."""
+        if self._logger.isEnabledFor(logging.DEBUG):
+            return copy.deepcopy(value, memo)
+        return value
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+
 def install() -> None:
     """Apply the fixes (idempotent)."""
     rasa.core.processor.DaskGraphRunner = SequentialGraphRunner
@@ -661,3 +766,7 @@ def install() -> None:
     DialogueStateTracker.past_states = past_states
     RulePolicy._get_possible_keys = get_possible_keys
     ResponseSelector._resolve_intent_response_key = resolve_intent_response_key
+    Domain.is_empty = domain_is_empty
+    for module in (rasa.core.processor, rasa.core.policies.rule_policy):
+        if not isinstance(module.copy, DebugLogCopy):
+            module.copy = DebugLogCopy(module.__name__)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+import copy
 import gc
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -20,6 +23,7 @@ import scipy.sparse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rasa.core.actions.action import RemoteAction
+from rasa.core.policies import rule_policy as rule_policy_module
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.engine.exceptions import GraphComponentException, GraphRunError
 from rasa.engine.graph import ExecutionContext, GraphComponent, GraphSchema, SchemaNode
@@ -32,6 +36,7 @@ from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
 )
 from rasa.nlu.selectors.response_selector import ResponseSelector
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.core.constants import SHOULD_NOT_BE_SET
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -581,6 +586,7 @@ EVENTS: list[Callable[[], Event]] = [
     lambda: ActionExecuted("expiry_form"),
     lambda: ActionExecuted("validate_expiry_form"),
     lambda: ActionExecuted("action_session_start"),
+    lambda: ActionExecuted(action_text="文だけの応答"),  # end-to-end: no action name
     lambda: _user("faq", "持ち物は"),
     lambda: _user("check_expiry"),
     lambda: _user("inform_date", role="birth"),
@@ -622,9 +628,10 @@ def test_past_states_are_rasas_after_every_event(
         tracker.update(EVENTS[pick](), DOMAIN)
         ours = tracker.past_states(DOMAIN, omit_unset_slots=omit_unset_slots)
         assert ours == _rasas_states(tracker, omit_unset_slots=omit_unset_slots)
-        # Callers change the states in place (text or intent of the last message):
+        # Callers change the states in place (the text or the intent of a message):
         # that does not reach the next call.
         for state in ours:
+            state.get("user", {}).clear()
             state.clear()
         again = tracker.past_states(DOMAIN, omit_unset_slots=omit_unset_slots)
         assert again == _rasas_states(tracker, omit_unset_slots=omit_unset_slots)
@@ -681,12 +688,16 @@ def test_rule_keys_are_rasas(
     # feature left out) and some starting the conversation.
     rules = {}
     for _ in range(data.draw(st.integers(0, 12))):
-        start = data.draw(st.integers(0, len(states) - 1))
+        last = len(states) - 1
+        start = data.draw(st.one_of(st.just(last), st.integers(0, last)))
         rule = [dict(s) for s in states[start : start + data.draw(st.integers(1, 4))]]
         if data.draw(st.booleans()):
             rule[0].pop(data.draw(st.sampled_from(sorted(rule[0]) or ["user"])), None)
         if data.draw(st.booleans()):
             rule = [{}] + rule
+        if data.draw(st.booleans()):  # another previous action, or one not to be set
+            action = data.draw(st.sampled_from(["utter_faq", SHOULD_NOT_BE_SET, ""]))
+            rule[-1] = {**rule[-1], "prev_action": {"action_name": action}}
         rules[json.dumps(rule, sort_keys=True)] = "utter_faq"
     ours = rasa_patches.get_possible_keys(policy, rules, states)
     assert ours == rasa_patches._original_get_possible_keys(policy, rules, states)
@@ -766,3 +777,47 @@ def test_other_sparse_features_are_joined_by_scipy() -> None:
         ).combine_with_features(
             Features(_sparse(3, 4, 1), FEATURE_TYPE_SENTENCE, TEXT, "b")
         )
+
+
+@pytest.mark.parametrize("module", [rasa.core.processor, rule_policy_module])
+def test_those_modules_copy_only_values_for_debug_lines(module: Any) -> None:
+    # Every use of `copy` in the module is an argument of a debug log call: what
+    # makes DebugLogCopy safe there (checked again for any other Rasa version).
+    tree = ast.parse(Path(module.__file__).read_text())
+    logged: set[int] = set()
+    for call in ast.walk(tree):
+        if (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "debug"
+        ):
+            logged.update(id(node) for node in ast.walk(call))
+    uses = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "copy"
+    ]
+    assert uses and all(id(node) in logged for node in uses)
+    assert isinstance(module.copy, rasa_patches.DebugLogCopy)
+
+
+def test_values_are_copied_for_debug_lines_only_when_they_are_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    copier = rasa_patches.DebugLogCopy("rasa.core.processor")
+    value = [{"event": "bot", "text": "答え"}]
+    with caplog.at_level(logging.INFO, logger="rasa.core.processor"):
+        assert copier.deepcopy(value) is value
+    with caplog.at_level(logging.DEBUG, logger="rasa.core.processor"):
+        copied = copier.deepcopy(value)
+        assert copied == value and copied is not value and copied[0] is not value[0]
+    assert copier.copy is copy.copy
+
+
+def test_an_empty_domain_is_told_apart_as_rasa_tells_it() -> None:
+    assert Domain.empty().is_empty()
+    assert not DOMAIN.is_empty()
+    assert not Domain.from_dict({"intents": ["greet"]}).is_empty()
+    assert Domain.is_empty is rasa_patches.domain_is_empty
