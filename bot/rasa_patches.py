@@ -553,10 +553,10 @@ class _Replay:
             self.replayed.update(event)
 
     def _state(self, domain: Domain) -> State:
-        state = domain.get_active_state(
+        # Already cleaned (Rasa's states_for_tracker_history cleans it a second time).
+        return domain.get_active_state(
             self.replayed, omit_unset_slots=self.omit_unset_slots
         )
-        return domain._clean_state(state)
 
     def past_states(self, domain: Domain) -> list[State]:
         """The states, each a new dictionary with a new user part.
@@ -614,9 +614,6 @@ def _forget_replay(key: int, replay: _Replay) -> None:
         del _replays[key]
 
 
-# Number of states of each rule key (keys are fixed once the policy is trained).
-_rule_lengths: dict[str, int] = {}
-
 # Stands for "any" among the previous actions in _by_last_action.
 _ANY_ACTION = ""
 
@@ -627,18 +624,21 @@ class _RulesByLastAction:
 
     keys: frozenset[str]
     by_action: dict[str, list[str]]
+    lengths: dict[str, int]  # key -> number of states of its rule
 
     @classmethod
     def of(cls, policy: RulePolicy, lookup: dict[str, str]) -> _RulesByLastAction:
         by_action: dict[str, list[str]] = {}
+        lengths: dict[str, int] = {}
         for key in lookup:
             rule_states = policy._rule_key_to_state(key)
+            lengths[key] = len(rule_states)
             action = rule_states[-1].get(PREVIOUS_ACTION, {}) if rule_states else {}
             name = action.get(ACTION_NAME)
             if not isinstance(name, str) or name == SHOULD_NOT_BE_SET:
                 name = _ANY_ACTION
             by_action.setdefault(name, []).append(key)
-        return cls(frozenset(lookup), by_action)
+        return cls(frozenset(lookup), by_action, lengths)
 
     def candidates(self, state: State) -> set[str]:
         """The keys whose last rule state can match ``state`` as far as its action.
@@ -654,7 +654,8 @@ class _RulesByLastAction:
         return found
 
 
-# Per lookup (by id): its keys by the previous action their last state requires.
+# Per lookup (by id): its keys by the previous action their last state requires, and
+# their rules' lengths.
 _by_last_action: dict[int, _RulesByLastAction] = {}
 
 
@@ -679,12 +680,7 @@ def get_possible_keys(
         index = _by_last_action[id(lookup)] = _RulesByLastAction.of(policy, lookup)
     possible_keys = index.candidates(states[-1])
     for turn_index, state in enumerate(reversed(states)):
-        longest = 0
-        for key in possible_keys:
-            length = _rule_lengths.get(key)
-            if length is None:
-                length = _rule_lengths[key] = len(policy._rule_key_to_state(key))
-            longest = max(longest, length)
+        longest = max((index.lengths[key] for key in possible_keys), default=0)
         if turn_index >= longest:
             break
         possible_keys = {
